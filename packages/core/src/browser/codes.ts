@@ -1,0 +1,55 @@
+/** Every finding code the model emits; docs/browser-model.md documents each one. */
+
+export const PROBLEM_CODES = [
+  "request-invalid-url",
+  "request-url-credentials",
+  "request-scheme",
+  "request-invalid-origin",
+  "request-invalid-method",
+  "request-forbidden-method",
+  "request-invalid-header",
+  "acao-missing",
+  "acao-wildcard-credentials",
+  "acao-multiple",
+  "acao-mismatch",
+  "acac-missing",
+  "acac-invalid",
+  "preflight-redirect",
+  "preflight-status",
+  "acam-invalid",
+  "acah-invalid",
+  "method-not-allowed",
+  "method-case-mismatch",
+  "acam-wildcard-credentials",
+  "header-not-allowed",
+  "acah-wildcard-authorization",
+  "acah-wildcard-credentials",
+  "header-not-exposed",
+  "header-forbidden",
+  "network-error",
+  "redirect-mode-error",
+  "redirect-location-invalid",
+  "redirect-scheme",
+  "redirect-limit",
+  "redirect-url-credentials",
+] as const;
+
+export const WARNING_CODES = [
+  "forbidden-header-ignored",
+  "acac-not-true",
+  "acao-wildcard-with-credentials",
+  "acao-null",
+  "vary-origin-missing",
+  "acam-wildcard-credentials",
+  "acah-wildcard-credentials",
+  "acma-missing",
+  "acma-invalid",
+  "acma-above-caps",
+  "aceh-invalid",
+  "aceh-wildcard-credentials",
+  "aceh-forbidden",
+  "header-absent",
+] as const;
+
+export type ProblemCode = (typeof PROBLEM_CODES)[number];
+export type WarningCode = (typeof WARNING_CODES)[number];

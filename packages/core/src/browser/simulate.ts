@@ -1,0 +1,260 @@
+/** Runs a whole cross-origin fetch against a caller-supplied transport, as a browser would. */
+import { MAX_REDIRECTS, REQUEST_BODY_HEADERS } from "../spec.ts";
+import { type CorsCheckResult, corsCheckView } from "./check.ts";
+import { type ExposureResult, evaluateExposure } from "./expose.ts";
+import {
+  firstHop,
+  type Hop,
+  isSameOrigin,
+  planHop,
+  planRequest,
+  type RequestPlan,
+} from "./plan.ts";
+import { evaluatePreflight, type PreflightCheckResult } from "./preflight.ts";
+import { HeaderView } from "./response-headers.ts";
+import type {
+  BrowserRequest,
+  Problem,
+  ResponseLike,
+  Stage,
+  Warning,
+  WireRequest,
+} from "./types.ts";
+
+/** The transport: send one request, return its response. Throw to model a network failure. */
+export type Respond = (
+  request: WireRequest & { kind: "preflight" | "actual" },
+) => Promise<ResponseLike>;
+
+export interface SimulateOptions {
+  /** Response header names the script wants to read; unreadable ones become problems. */
+  readHeaders?: string[];
+}
+
+export interface SimulationStep {
+  kind: "preflight" | "actual";
+  request: WireRequest;
+  /** Null when `respond` threw. */
+  response: { status: number; headers: Array<[string, string]> } | null;
+  /** Judgement of this response (null when it was not judged). */
+  check: PreflightCheckResult | CorsCheckResult | null;
+}
+
+export interface SimulationReport {
+  ok: boolean;
+  problems: Problem[];
+  warnings: Warning[];
+  plan: RequestPlan;
+  steps: SimulationStep[];
+  /** The last preflight judgement, if any preflight was sent. */
+  preflight: PreflightCheckResult | null;
+  /** The judgement of the final actual response (null if the flow stopped earlier). */
+  actual: CorsCheckResult | null;
+  /** Header exposure of the final response (null if the flow stopped earlier). */
+  exposure: ExposureResult | null;
+  /** Status the script sees: 0 for an opaque redirect, null on a network error. */
+  status: number | null;
+  finalUrl: string;
+  redirects: number;
+}
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+function fail(code: string, message: string, fix: string, stage: Stage, header?: string): Problem {
+  return header === undefined
+    ? { code, message, fix, stage }
+    : { code, header, message, fix, stage };
+}
+
+/**
+ * preflight (if needed) → check → actual request → CORS check → follow redirects (re-planning,
+ * tainting the origin to "null" on a cross-origin hop) → exposed headers. No I/O of its own.
+ */
+export async function simulate(
+  req: BrowserRequest,
+  respond: Respond,
+  options: SimulateOptions = {},
+): Promise<SimulationReport> {
+  const plan = planRequest(req);
+  const report: SimulationReport = {
+    ok: false,
+    problems: [...plan.problems],
+    warnings: [...plan.warnings],
+    plan,
+    steps: [],
+    preflight: null,
+    actual: null,
+    exposure: null,
+    status: null,
+    finalUrl: plan.actual.url,
+    redirects: 0,
+  };
+  const start = firstHop(req).hop;
+  if (!plan.ok || start === null) return report;
+
+  const include = (req.credentials ?? "same-origin") === "include";
+  const send = async (wire: WireRequest, kind: "preflight" | "actual") => {
+    const step: SimulationStep = { kind, request: wire, response: null, check: null };
+    report.steps.push(step);
+    try {
+      const res = await respond({ ...wire, kind });
+      const view = new HeaderView(res.headers);
+      step.response = { status: res.status, headers: view.entries() };
+      return { step, status: res.status, view };
+    } catch (err) {
+      report.problems.push(
+        fail(
+          "network-error",
+          `The ${kind === "preflight" ? "preflight" : "request"} to ${wire.url} failed: ${String(err)}`,
+          "make sure the server is reachable and answers this request",
+          kind,
+        ),
+      );
+      return null;
+    }
+  };
+
+  let hop: Hop = start;
+  for (;;) {
+    const planned = planHop(hop);
+    report.finalUrl = planned.actual.url;
+    if (planned.preflight !== null) {
+      const got = await send(planned.preflight, "preflight");
+      if (got === null) return report;
+      const check = evaluatePreflight(got.status, got.view, {
+        origin: hop.origin,
+        include,
+        method: hop.method,
+        headerNames: hop.headers.map(([n]) => n),
+        unsafeNames: planned.unsafe.names,
+        forcePreflight: hop.forcePreflight,
+      });
+      got.step.check = check;
+      report.preflight = check;
+      report.problems.push(...check.problems);
+      report.warnings.push(...check.warnings);
+      if (!check.ok) return report;
+    }
+
+    const got = await send(planned.actual, "actual");
+    if (got === null) return report;
+    const location = got.view.get("location");
+    const isRedirect = REDIRECT_STATUSES.has(got.status) && location !== null;
+    const stage: Stage = isRedirect ? "redirect" : "actual";
+    if (hop.cors) {
+      const check = corsCheckView(got.view, hop.origin, include, stage);
+      got.step.check = check;
+      report.problems.push(...check.problems);
+      report.warnings.push(...check.warnings);
+      if (!check.ok) return report;
+      if (!isRedirect) report.actual = check;
+    }
+    if (!isRedirect) {
+      const exposure = evaluateExposure(got.view, {
+        cors: hop.cors,
+        include,
+        readHeaders: options.readHeaders ?? [],
+      });
+      report.exposure = exposure;
+      report.problems.push(...exposure.problems);
+      report.warnings.push(...exposure.warnings);
+      report.status = got.status;
+      report.ok = report.problems.length === 0;
+      return report;
+    }
+
+    // Fetch §HTTP-redirect fetch.
+    const mode = req.redirect ?? "follow";
+    if (mode === "manual") {
+      report.status = 0;
+      report.ok = report.problems.length === 0;
+      return report;
+    }
+    if (mode === "error") {
+      report.problems.push(
+        fail(
+          "redirect-mode-error",
+          `The response is a ${got.status} redirect and the request uses redirect: "error"`,
+          "request the final URL directly or stop redirecting",
+          "redirect",
+          "Location",
+        ),
+      );
+      return report;
+    }
+    let next: URL;
+    try {
+      next = new URL(location, hop.url);
+    } catch {
+      report.problems.push(
+        fail(
+          "redirect-location-invalid",
+          `Location "${location}" is not a valid URL`,
+          "send an absolute or valid relative URL in Location",
+          "redirect",
+          "Location",
+        ),
+      );
+      return report;
+    }
+    if (next.protocol !== "http:" && next.protocol !== "https:") {
+      report.problems.push(
+        fail(
+          "redirect-scheme",
+          `The redirect goes to a ${next.protocol} URL; only http(s) can be followed`,
+          "redirect to an http: or https: URL",
+          "redirect",
+          "Location",
+        ),
+      );
+      return report;
+    }
+    if (report.redirects >= MAX_REDIRECTS) {
+      report.problems.push(
+        fail(
+          "redirect-limit",
+          `More than ${MAX_REDIRECTS} redirects`,
+          "break the redirect loop",
+          "redirect",
+          "Location",
+        ),
+      );
+      return report;
+    }
+    const hasUserinfo = next.username !== "" || next.password !== "";
+    if (hasUserinfo && (hop.cors || !isSameOrigin(next, hop.origin))) {
+      report.problems.push(
+        fail(
+          "redirect-url-credentials",
+          "The cross-origin redirect target contains a user name or password",
+          "remove user:password@ from the Location URL",
+          "redirect",
+          "Location",
+        ),
+      );
+      return report;
+    }
+    report.redirects++;
+    const tainted =
+      hop.origin === "null" ||
+      (next.origin !== hop.url.origin && hop.url.origin !== hop.pageOrigin);
+    let method = hop.method;
+    let headers = hop.headers;
+    if (
+      ((got.status === 301 || got.status === 302) && method === "POST") ||
+      (got.status === 303 && method !== "GET" && method !== "HEAD")
+    ) {
+      method = "GET";
+      headers = headers.filter(([n]) => !REQUEST_BODY_HEADERS.has(n));
+    }
+    const origin = tainted ? "null" : hop.origin;
+    hop = {
+      ...hop,
+      url: next,
+      origin,
+      method,
+      headers,
+      cors: hop.cors || !isSameOrigin(next, origin),
+    };
+  }
+}
