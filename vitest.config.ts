@@ -5,8 +5,12 @@ export default defineConfig({
   test: {
     projects: [
       "packages/*/vitest.config.ts",
+      "packages/hono/vitest.workerd.config.ts",
       "workers/*/vitest.config.ts",
+      "workers/cloudflare/vitest.bundle.config.ts",
       "test/*/vitest.config.ts",
+      // Real Chromium + workerd, set up by scripts/ensure-chromium.sh: `pnpm test:browser`.
+      "!test/browser/vitest.config.ts",
     ],
   },
 });

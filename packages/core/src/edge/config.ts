@@ -1,0 +1,183 @@
+import { CorsConfigError, type PolicyIssue } from "../errors.ts";
+import { parsePolicy } from "../load.ts";
+import { validatePolicy } from "../plan.ts";
+import type { CorsPolicy } from "../policy.ts";
+import { DEFAULT_POLICY } from "./default-policy.ts";
+
+/**
+ * What to do with the upstream's own `Access-Control-*` response headers.
+ * - `"replace"` (default): drop them all; the response carries only the policy's headers
+ *   (like a CloudFront response-headers policy with origin override).
+ * - `"merge"`: keep them; where the policy sets the same header, the policy's value wins.
+ *   Use it while migrating an API that already answers some CORS itself.
+ */
+export type UpstreamCorsMode = "replace" | "merge";
+
+/** The environment variables the edge layers read (Cloudflare `[vars]`, Deno `Deno.env`). */
+export interface EdgeVars {
+  /** The policy: a JSON string, or an already-parsed object (a TOML table in wrangler.toml). */
+  CORS_POLICY?: unknown;
+  /** The origin to proxy to, e.g. `https://api.example.com` (a path prefix is kept). */
+  UPSTREAM_URL?: unknown;
+  /** Milliseconds to wait for the upstream's response headers before answering 504. */
+  UPSTREAM_TIMEOUT_MS?: unknown;
+  /** `replace` (default) or `merge`: see {@link UpstreamCorsMode}. */
+  CORS_UPSTREAM_HEADERS?: unknown;
+}
+
+/** Validated edge settings, ready for `createEdgeLayer`. */
+export interface EdgeConfig {
+  policy: CorsPolicy;
+  /** Where the policy came from: the variable, or the embedded default. */
+  policySource: "CORS_POLICY" | "default";
+  /** The upstream origin, or `null` for the built-in demo upstream. */
+  upstream: URL | null;
+  timeoutMs: number;
+  upstreamCors: UpstreamCorsMode;
+  /** Accepted but suspicious parts of the policy. */
+  warnings: PolicyIssue[];
+}
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+export const MAX_TIMEOUT_MS = 600_000;
+
+function isUnset(v: unknown): boolean {
+  return v === undefined || v === null || v === "";
+}
+
+function prefixed(issues: readonly PolicyIssue[], source: string): PolicyIssue[] {
+  return issues.map((i) => ({ path: i.path ? `${source}.${i.path}` : source, message: i.message }));
+}
+
+/**
+ * Parse and validate a policy from configuration (a JSON string or an object). Throws a
+ * `CorsConfigError` listing every problem, with paths prefixed by `source`
+ * (e.g. `CORS_POLICY.allowOrigins[1]`).
+ */
+export function loadPolicy(
+  input: unknown,
+  source = "CORS_POLICY",
+): { policy: CorsPolicy; warnings: PolicyIssue[] } {
+  const issues: PolicyIssue[] = [];
+  const warnings: PolicyIssue[] = [];
+  const policy = readPolicy(input, source, issues, warnings);
+  if (policy === null || issues.length > 0) throw new CorsConfigError(issues, warnings);
+  return { policy, warnings };
+}
+
+function readPolicy(
+  input: unknown,
+  source: string,
+  issues: PolicyIssue[],
+  warnings: PolicyIssue[],
+): CorsPolicy | null {
+  if (
+    typeof input !== "string" &&
+    (typeof input !== "object" || input === null || Array.isArray(input))
+  ) {
+    issues.push({ path: source, message: "must be a JSON object, or a string holding one" });
+    return null;
+  }
+  let policy: CorsPolicy;
+  try {
+    policy = parsePolicy(input, source);
+  } catch (e) {
+    if (e instanceof CorsConfigError) issues.push(...e.issues);
+    else throw e;
+    return null;
+  }
+  const v = validatePolicy(policy);
+  issues.push(...prefixed(v.errors, source));
+  warnings.push(...prefixed(v.warnings, source));
+  return policy;
+}
+
+function readUpstream(value: unknown, issues: PolicyIssue[]): URL | null {
+  if (isUnset(value)) return null;
+  const path = "UPSTREAM_URL";
+  if (typeof value !== "string") {
+    issues.push({ path, message: 'must be a URL string such as "https://api.example.com"' });
+    return null;
+  }
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    issues.push({
+      path,
+      message: `"${value}" is not an absolute URL (e.g. "https://api.example.com")`,
+    });
+    return null;
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    issues.push({ path, message: `must use http: or https:, not ${url.protocol}` });
+  }
+  if (url.username !== "" || url.password !== "") {
+    issues.push({
+      path,
+      message: "must not contain credentials; send them as a header from the upstream side",
+    });
+  }
+  if (url.search !== "" || url.hash !== "" || value.includes("?") || value.includes("#")) {
+    issues.push({
+      path,
+      message: "must not contain a query or fragment: the request's own query is forwarded",
+    });
+  }
+  return url;
+}
+
+function readTimeout(value: unknown, issues: PolicyIssue[]): number {
+  if (isUnset(value)) return DEFAULT_TIMEOUT_MS;
+  const n =
+    typeof value === "number"
+      ? value
+      : typeof value === "string"
+        ? Number(value.trim())
+        : Number.NaN;
+  if (!Number.isInteger(n) || n < 1 || n > MAX_TIMEOUT_MS) {
+    issues.push({
+      path: "UPSTREAM_TIMEOUT_MS",
+      message: `must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}, got ${JSON.stringify(value)}`,
+    });
+    return DEFAULT_TIMEOUT_MS;
+  }
+  return n;
+}
+
+function readUpstreamCors(value: unknown, issues: PolicyIssue[]): UpstreamCorsMode {
+  if (isUnset(value)) return "replace";
+  const v = typeof value === "string" ? value.trim().toLowerCase() : value;
+  if (v === "replace" || v === "merge") return v;
+  issues.push({
+    path: "CORS_UPSTREAM_HEADERS",
+    message: `must be "replace" (drop the upstream's Access-Control-* headers) or "merge" (keep them), got ${JSON.stringify(value)}`,
+  });
+  return "replace";
+}
+
+/**
+ * Read every edge variable. Unset variables mean: the embedded default policy, the built-in
+ * demo upstream, a 30 s timeout, `replace`. Throws one `CorsConfigError` listing every
+ * problem in every variable.
+ */
+export function readEdgeConfig(vars: EdgeVars): EdgeConfig {
+  const issues: PolicyIssue[] = [];
+  const warnings: PolicyIssue[] = [];
+  const fromVar = !isUnset(vars.CORS_POLICY);
+  const policy = fromVar
+    ? readPolicy(vars.CORS_POLICY, "CORS_POLICY", issues, warnings)
+    : DEFAULT_POLICY;
+  const upstream = readUpstream(vars.UPSTREAM_URL, issues);
+  const timeoutMs = readTimeout(vars.UPSTREAM_TIMEOUT_MS, issues);
+  const upstreamCors = readUpstreamCors(vars.CORS_UPSTREAM_HEADERS, issues);
+  if (policy === null || issues.length > 0) throw new CorsConfigError(issues, warnings);
+  return {
+    policy,
+    policySource: fromVar ? "CORS_POLICY" : "default",
+    upstream,
+    timeoutMs,
+    upstreamCors,
+    warnings,
+  };
+}

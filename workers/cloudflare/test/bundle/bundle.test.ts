@@ -1,0 +1,148 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { gzipSync } from "node:zlib";
+import { Miniflare } from "miniflare";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startUpstream, type Upstream } from "../upstream/server.ts";
+
+const ROOT = resolve(import.meta.dirname, "../../../..");
+/** Budget for the deployed Worker, gzipped (it is ~17 KiB today). */
+const GZIP_BUDGET = 32 * 1024;
+
+let outdir: string;
+let script: string;
+let upstream: Upstream;
+const instances: Miniflare[] = [];
+
+function compatibilityDate(): string {
+  const m = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(
+    readFileSync(join(ROOT, "wrangler.toml"), "utf8"),
+  );
+  return m![1]!;
+}
+
+function start(bindings: Record<string, string>): Miniflare {
+  const mf = new Miniflare({
+    modules: true,
+    scriptPath: script,
+    modulesRoot: outdir,
+    compatibilityDate: compatibilityDate(),
+    bindings,
+    kvNamespaces: ["CORS_KV"],
+    host: "127.0.0.1",
+  });
+  instances.push(mf);
+  return mf;
+}
+
+beforeAll(async () => {
+  outdir = mkdtempSync(join(tmpdir(), "edge-cors-cf-"));
+  const build = spawnSync(
+    join(ROOT, "node_modules/.bin/wrangler"),
+    ["deploy", "--dry-run", "--outdir", outdir],
+    {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: {
+        ...process.env,
+        WRANGLER_SEND_METRICS: "false",
+        WRANGLER_SEND_ERROR_REPORTS: "false",
+        XDG_CONFIG_HOME: join(outdir, "config"),
+      },
+      timeout: 90_000,
+    },
+  );
+  if (build.status !== 0)
+    throw new Error(`wrangler deploy --dry-run failed:\n${build.stdout}\n${build.stderr}`);
+  script = join(outdir, "index.js");
+  upstream = await startUpstream();
+});
+
+afterAll(async () => {
+  await Promise.all(instances.map((mf) => mf.dispose()));
+  await upstream?.stop();
+  if (outdir) rmSync(outdir, { recursive: true, force: true });
+});
+
+describe("the `wrangler deploy --dry-run` bundle", () => {
+  it(`is one self-contained ES module under ${GZIP_BUDGET / 1024} KiB gzipped`, () => {
+    const code = readFileSync(script);
+    const gz = gzipSync(code, { level: 9 }).byteLength;
+    console.log(
+      `Worker bundle: ${(code.byteLength / 1024).toFixed(1)} KiB, gzip ${(gz / 1024).toFixed(1)} KiB`,
+    );
+    expect(gz).toBeLessThan(GZIP_BUDGET);
+    expect(code.toString()).not.toMatch(/from\s+["'](node:|@edge-cors\/)/);
+  });
+
+  it("zero-config: answers a localhost preflight at the edge and proxies GETs to the demo upstream", async () => {
+    const mf = start({});
+    const pre = await mf.dispatchFetch("http://127.0.0.1:8787/api/items", {
+      method: "OPTIONS",
+      headers: { origin: "http://localhost:5173", "access-control-request-method": "DELETE" },
+    });
+    expect(pre.status).toBe(204);
+    expect(pre.headers.get("access-control-allow-origin")).toBe("http://localhost:5173");
+    expect(pre.headers.get("access-control-allow-methods")).toContain("DELETE");
+    await pre.arrayBuffer();
+
+    const get = await mf.dispatchFetch("http://127.0.0.1:8787/api/items", {
+      headers: { origin: "http://localhost:5173" },
+    });
+    expect(get.status).toBe(200);
+    expect(get.headers.get("access-control-allow-origin")).toBe("http://localhost:5173");
+    expect(get.headers.get("access-control-expose-headers")).toBe("etag, location, x-request-id");
+    expect(get.headers.get("x-demo-upstream")).toBe("1");
+    expect(Array.isArray(await get.json())).toBe(true);
+
+    const other = await mf.dispatchFetch("http://127.0.0.1:8787/api/items", {
+      headers: { origin: "https://evil.example" },
+    });
+    expect(other.headers.get("access-control-allow-origin")).toBeNull();
+    await other.arrayBuffer();
+  });
+
+  it("configured: proxies to UPSTREAM_URL with the policy, times out to 504, hot-reloads from KV", async () => {
+    const mf = start({
+      CORS_POLICY: JSON.stringify({
+        allowOrigins: ["https://app.example.com"],
+        allowMethods: ["PUT"],
+      }),
+      UPSTREAM_URL: upstream.url,
+      UPSTREAM_TIMEOUT_MS: "300",
+      CORS_POLICY_KV_TTL_MS: "0",
+    });
+    const echo = await mf.dispatchFetch("https://edge.example/echo?q=1", {
+      method: "PUT",
+      headers: { origin: "https://app.example.com" },
+      body: "payload",
+    });
+    expect(echo.status).toBe(200);
+    expect(echo.headers.get("access-control-allow-origin")).toBe("https://app.example.com");
+    const seen = (await echo.json()) as {
+      method: string;
+      url: string;
+      bodyBytes: number;
+      headers: Record<string, string>;
+    };
+    expect(seen).toMatchObject({ method: "PUT", url: "/echo?q=1", bodyBytes: 7 });
+    expect(seen.headers["x-forwarded-host"]).toBe("edge.example");
+
+    const slow = await mf.dispatchFetch("https://edge.example/slow?ms=5000", {
+      headers: { origin: "https://app.example.com" },
+    });
+    expect(slow.status).toBe(504);
+    expect(slow.headers.get("access-control-allow-origin")).toBe("https://app.example.com");
+    expect(((await slow.json()) as { error: string }).error).toBe("upstream_timeout");
+
+    const kv = await mf.getKVNamespace("CORS_KV");
+    await kv.put("cors-policy", JSON.stringify({ allowOrigins: ["https://new.example"] }));
+    const reloaded = await mf.dispatchFetch("https://edge.example/echo", {
+      headers: { origin: "https://new.example" },
+    });
+    expect(reloaded.headers.get("access-control-allow-origin")).toBe("https://new.example");
+    await reloaded.arrayBuffer();
+  });
+});
