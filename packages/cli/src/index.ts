@@ -1,0 +1,15 @@
+/** @edge-cors/cli as a library: run the CLI in-process, and the documented `--json` shapes. */
+export { type BundleJson, bundle } from "./commands/bundle.ts";
+export { type CheckJson, check } from "./commands/check.ts";
+export { EXPLAIN_BASE, type ExplainJson, explain } from "./commands/explain.ts";
+export { type ProbeJson, probe } from "./commands/probe.ts";
+export {
+  CliError,
+  type CliErrorCode,
+  EXIT_OK,
+  EXIT_PROBLEMS,
+  EXIT_USAGE,
+  type Io,
+} from "./io.ts";
+export { type ErrorJson, run } from "./program.ts";
+export { VERSION } from "./version.ts";

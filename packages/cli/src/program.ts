@@ -1,0 +1,141 @@
+/** The command-line interface: commander wiring only; each command lives in src/commands. */
+import { Command, CommanderError, Option } from "commander";
+import { bundle } from "./commands/bundle.ts";
+import { check } from "./commands/check.ts";
+import { explain } from "./commands/explain.ts";
+import { DEFAULT_TIMEOUT_MS, probe } from "./commands/probe.ts";
+import { CliError, EXIT_OK, EXIT_USAGE, type Io, oneLine } from "./io.ts";
+import { VERSION } from "./version.ts";
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+function requestOptions(cmd: Command): Command {
+  return cmd
+    .requiredOption("--origin <origin>", "the calling page's origin, e.g. https://app.example.com")
+    .option("--method <method>", "request method, as the script writes it", "GET")
+    .option("--header <name:value>", "request header the script sets (repeatable)", collect)
+    .option("--credentials", 'credentials: "include" (cookies / HTTP auth)', false);
+}
+
+/** Builds the program; `setExit` receives each action's exit code. */
+export function buildProgram(io: Io, setExit: (code: number) => void): Command {
+  const program = new Command("edge-cors")
+    .description("Check CORS policies, explain decisions and probe live servers like a browser.")
+    .version(VERSION, "-v, --version")
+    .option("--no-color", "plain output even on a terminal (NO_COLOR works too)")
+    .showSuggestionAfterError()
+    .exitOverride()
+    .configureOutput({
+      writeOut: (str) => io.stdout(str),
+      writeErr: (str) => io.stderr(str),
+      outputError: (str, write) =>
+        write(`edge-cors: ${oneLine(str.replace(/^error: /, ""))} (see edge-cors --help)\n`),
+    });
+  const colorOf = (cmd: Command): Io => ({
+    ...io,
+    color: io.color && cmd.optsWithGlobals().color !== false,
+  });
+
+  program
+    .command("check")
+    .description(
+      "validate a policy (JSON file, or CORS_POLICY in a wrangler.toml); exit 1 on errors",
+    )
+    .argument("<file>", "policy.json or wrangler.toml")
+    .option("--var <name>", "the wrangler var holding the policy", "CORS_POLICY")
+    .option("--strict", "fail on warnings too", false)
+    .option("--json", "machine-readable output", false)
+    .action(async (file: string, opts, cmd: Command) =>
+      setExit(await check(file, opts, colorOf(cmd))),
+    );
+
+  requestOptions(
+    program
+      .command("explain")
+      .description("print the policy's decision for a browser request, and the browser's verdict")
+      .requiredOption("--policy <file>", "policy.json or wrangler.toml"),
+  )
+    .option("--path <path>", "request path (selects routes)", "/")
+    .option("--env <name>", "wrangler environment whose CORS_POLICY to use")
+    .option("--var <name>", "the wrangler var holding the policy", "CORS_POLICY")
+    .option("--json", "machine-readable output", false)
+    .action(async (opts, cmd: Command) => setExit(await explain(opts, colorOf(cmd))));
+
+  requestOptions(
+    program
+      .command("probe")
+      .description("send a live request the way a browser does and diagnose the CORS headers")
+      .argument("<url>", "the URL a script would fetch"),
+  )
+    .option("--data <body>", "body of the actual request (never sent on the preflight)")
+    .option("--cookie <cookie>", "Cookie header for a --credentials actual request")
+    .option(
+      "--read-header <name>",
+      "response header the script wants to read (repeatable)",
+      collect,
+    )
+    .addOption(
+      new Option("--timeout <ms>", "per-request timeout in milliseconds").default(
+        String(DEFAULT_TIMEOUT_MS),
+      ),
+    )
+    .option("--json", "machine-readable output", false)
+    .action(async (url: string, opts, cmd: Command) =>
+      setExit(await probe(url, opts, colorOf(cmd))),
+    );
+
+  program
+    .command("bundle")
+    .description("build a deployable artefact with the policy inlined (target: lambda-edge)")
+    .argument("<target>", "lambda-edge")
+    .requiredOption("--policy <file>", "policy.json or wrangler.toml")
+    .requiredOption("--out <dir>", "output directory (created if missing)")
+    .option("--env <name>", "wrangler environment whose CORS_POLICY to use")
+    .option("--var <name>", "the wrangler var holding the policy", "CORS_POLICY")
+    .option("--json", "machine-readable output", false)
+    .action(async (target: string, opts, cmd: Command) =>
+      setExit(await bundle(target, opts, colorOf(cmd))),
+    );
+
+  return program;
+}
+
+/** Runs the CLI on `argv` (without node and script), returning the exit code. Never throws. */
+export async function run(argv: string[], io: Io): Promise<number> {
+  let exit = EXIT_OK;
+  const json = argv.includes("--json");
+  const program = buildProgram(io, (code) => {
+    exit = code;
+  });
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return exit;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version exit 0; every parse error is a usage error.
+      if (e.exitCode === 0) return EXIT_OK;
+      if (json) io.stdout(errorJson("usage", e.message.replace(/^error: /, "")));
+      return EXIT_USAGE;
+    }
+    const err =
+      e instanceof CliError
+        ? e
+        : new CliError("usage", `unexpected error: ${e instanceof Error ? e.message : String(e)}`);
+    if (!(e instanceof CliError) && process.env.EDGE_CORS_DEBUG)
+      io.stderr(`${(e as Error).stack}\n`);
+    io.stderr(`edge-cors: ${oneLine(err.message)}\n`);
+    if (json) io.stdout(errorJson(err.code, err.message));
+    return err.exitCode;
+  }
+}
+
+/** `--json` output for an input or usage error (exit 2). */
+export interface ErrorJson {
+  ok: false;
+  error: { code: string; message: string };
+}
+
+function errorJson(code: string, message: string): string {
+  const out: ErrorJson = { ok: false, error: { code, message: oneLine(message) } };
+  return `${JSON.stringify(out, null, 2)}\n`;
+}
