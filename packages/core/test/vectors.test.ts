@@ -7,7 +7,7 @@ import {
   vectorRequest,
   vectors,
 } from "../../../test/vectors/index.ts";
-import { type CorsPolicy, createCors } from "../src/index.ts";
+import { createCors } from "../src/index.ts";
 
 const compiled = Object.fromEntries(
   Object.entries(policies).map(([name, p]) => [name, createCors(p)]),
