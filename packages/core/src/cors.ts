@@ -4,13 +4,19 @@ import {
   actualGrant,
   applyGrant,
   originAllowed,
-  PREFLIGHT_OK_STATUS,
-  PREFLIGHT_REFUSED_STATUS,
-  preflightGrant,
+  type PreflightTemplates,
+  preflightResponse,
+  preflightTemplates,
 } from "./grant.ts";
 import { type CompiledPolicy, compilePolicy, type Plan } from "./plan.ts";
 import type { CorsPolicy, Decision } from "./policy.ts";
-import { matchPath, pathnameOf } from "./routes.ts";
+import { matchPath, type PathPattern, pathnameOf } from "./routes.ts";
+
+/** A plan with its prebuilt preflight answers. */
+interface Entry {
+  plan: Plan;
+  t: PreflightTemplates;
+}
 
 /** The downstream handler: the app, the upstream proxy, the next middleware. */
 export type Next = (request: Request) => Response | Promise<Response>;
@@ -38,40 +44,45 @@ export interface Cors {
 class CompiledCors implements Cors {
   readonly warnings: readonly PolicyIssue[];
   readonly #c: CompiledPolicy;
-  readonly #base: Plan;
+  readonly #base: Entry;
+  readonly #routes: ReadonlyArray<{ pattern: PathPattern; e: Entry }>;
   /** Report mode, debug header or onDecision: every request goes through `decide`. */
   readonly #slow: boolean;
 
   constructor(c: CompiledPolicy, warnings: readonly PolicyIssue[]) {
     this.#c = c;
-    this.#base = c.base;
+    const entry = (plan: Plan): Entry => ({ plan, t: preflightTemplates(plan) });
+    this.#base = entry(c.base);
+    this.#routes = c.routes.map((r) => ({ pattern: r.pattern, e: entry(r.plan) }));
     this.warnings = warnings;
     this.#slow = c.mode === "report" || c.debug || c.onDecision !== null;
   }
 
-  #plan(request: Request): Plan {
-    const routes = this.#c.routes;
+  #entry(request: Request): Entry {
+    const routes = this.#routes;
     if (routes.length === 0) return this.#base;
     const path = pathnameOf(request.url);
-    for (const r of routes) if (matchPath(r.pattern, path)) return r.plan;
+    for (const r of routes) if (matchPath(r.pattern, path)) return r.e;
     return this.#base;
+  }
+
+  #plan(request: Request): Plan {
+    return this.#entry(request).plan;
   }
 
   async handle(request: Request, next: Next): Promise<Response> {
     if (this.#slow) return this.#handleSlow(request, next);
-    const plan = this.#plan(request);
-    const origin = request.headers.get("origin");
+    const e = this.#entry(request);
+    const plan = e.plan;
+    const h = request.headers;
+    const origin = h.get("origin");
     if (origin !== null && request.method === "OPTIONS") {
-      const acrm = request.headers.get("access-control-request-method");
+      const acrm = h.get("access-control-request-method");
       // Fetch §CORS-preflight fetch: a preflight is OPTIONS with Origin and ACRM; any other OPTIONS is the app's.
-      if (acrm !== null)
-        return this.#answer(
-          plan,
-          request,
-          origin,
-          acrm,
-          await originAllowed(plan, origin, request),
-        );
+      if (acrm !== null) {
+        const ok = originAllowed(plan, origin, request);
+        return this.#answer(e, h, origin, acrm, typeof ok === "boolean" ? ok : await ok);
+      }
     }
     const response = await next(request);
     if (origin === null)
@@ -84,23 +95,17 @@ class CompiledCors implements Cors {
     );
   }
 
-  #answer(plan: Plan, request: Request, origin: string, acrm: string, allowed: boolean): Response {
-    const h = request.headers;
-    const g = preflightGrant(
+  #answer(e: Entry, h: Headers, origin: string, acrm: string, allowed: boolean): Response {
+    const plan = e.plan;
+    return preflightResponse(
       plan,
+      e.t,
       origin,
       allowed,
       acrm,
       h.get("access-control-request-headers"),
       plan.privateNetwork && h.get("access-control-request-private-network") === "true",
     );
-    if (typeof g === "string") {
-      return new Response(null, {
-        status: PREFLIGHT_REFUSED_STATUS,
-        headers: { vary: plan.varyPreflight },
-      });
-    }
-    return new Response(null, { status: PREFLIGHT_OK_STATUS, headers: g });
   }
 
   preflight(request: Request): Response | null | Promise<Response | null> {
@@ -113,10 +118,11 @@ class CompiledCors implements Cors {
       if (this.#c.mode === "report") return null;
       return this.#report(request).then(decisionResponse);
     }
-    const plan = this.#plan(request);
-    const ok = originAllowed(plan, origin, request);
-    if (typeof ok === "boolean") return this.#answer(plan, request, origin, acrm, ok);
-    return ok.then((a) => this.#answer(plan, request, origin, acrm, a));
+    const e = this.#entry(request);
+    const h = request.headers;
+    const ok = originAllowed(e.plan, origin, request);
+    if (typeof ok === "boolean") return this.#answer(e, h, origin, acrm, ok);
+    return ok.then((a) => this.#answer(e, h, origin, acrm, a));
   }
 
   decorate(request: Request, response: Response): Response | Promise<Response> {

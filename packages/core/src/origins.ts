@@ -105,8 +105,19 @@ export interface OriginMatcher {
   /** `allowOrigins: "*"`. */
   any: boolean;
   exact: Set<string>;
-  /** Subdomain patterns: `scheme + ".suffix" + port` where port is "", ":8443" or ":*". */
-  suffixes: Set<string>;
+  /**
+   * Subdomain patterns: `".suffix" + port` (port "", ":8443" or ":*") → the schemes
+   * ("https://") it is listed with. Keyed without the scheme so that a request's candidate key
+   * is one slice of its Origin, never a concatenation.
+   */
+  suffixes: Map<string, string[]>;
+  /**
+   * Lengths of the patterns' ".suffix" host parts: at match time only the request host's
+   * suffixes of these lengths are looked up (no string is built for the others).
+   */
+  suffixLengths: Set<number>;
+  /** Does any subdomain pattern carry a port wildcard (":*")? */
+  suffixAnyPort: boolean;
   /** Port wildcards on an exact host: `scheme + host`. */
   anyPort: Set<string>;
   predicate: OriginPredicate | null;
@@ -123,7 +134,9 @@ export function compileOrigins(
   const m: OriginMatcher = {
     any: false,
     exact: new Set(),
-    suffixes: new Set(),
+    suffixes: new Map(),
+    suffixLengths: new Set(),
+    suffixAnyPort: false,
     anyPort: new Set(),
     predicate: null,
   };
@@ -222,7 +235,12 @@ export function compileOrigins(
           message: `"${entry}" trusts every subdomain of ${suffix}: an XSS or a subdomain takeover on any of them gets the same access`,
         });
       }
-      m.suffixes.add(scheme + host.slice(1) + port);
+      const key = host.slice(1) + port;
+      const schemes = m.suffixes.get(key);
+      if (schemes === undefined) m.suffixes.set(key, [scheme]);
+      else if (!schemes.includes(scheme)) schemes.push(scheme);
+      m.suffixLengths.add(host.length - 1);
+      if (port === ":*") m.suffixAnyPort = true;
     } else if (wildPort) {
       m.anyPort.add(scheme + host);
     } else {
@@ -264,17 +282,32 @@ export function matchOrigin(m: OriginMatcher, origin: string): boolean {
     prev = c;
   }
   if (prev === 46 || i === hostStart) return false;
-  const port = origin.slice(i);
-  if (port !== "" && !isPort(port)) return false;
-  const scheme = origin.slice(0, hostStart);
-  const host = origin.slice(hostStart, i);
-  if (m.anyPort.size > 0 && m.anyPort.has(scheme + host)) return true;
+  if (i < origin.length && !isPort(origin.slice(i))) return false;
+  if (m.anyPort.size > 0 && m.anyPort.has(origin.slice(0, i))) return true;
   if (m.suffixes.size === 0) return false;
-  // Try every proper suffix starting at a dot: ".b.example.com", ".example.com", ".com".
-  for (let d = host.indexOf("."); d > 0; d = host.indexOf(".", d + 1)) {
-    const key = scheme + host.slice(d);
-    if (m.suffixes.has(key + port) || m.suffixes.has(`${key}:*`)) return true;
+  // Try every proper suffix of the host starting at a dot (".b.example.com", ".example.com",
+  // ".com") whose length some pattern has; the key is that suffix plus the port, as sent.
+  for (
+    let d = origin.indexOf(".", hostStart);
+    d > hostStart && d < i;
+    d = origin.indexOf(".", d + 1)
+  ) {
+    if (!m.suffixLengths.has(i - d)) continue;
+    if (hasScheme(m.suffixes.get(origin.slice(d)), origin, hostStart)) return true;
+    if (
+      m.suffixAnyPort &&
+      hasScheme(m.suffixes.get(`${origin.slice(d, i)}:*`), origin, hostStart)
+    ) {
+      return true;
+    }
   }
+  return false;
+}
+
+/** Is `origin`'s scheme (its first `hostStart` characters, "https://") one of `schemes`? */
+function hasScheme(schemes: string[] | undefined, origin: string, hostStart: number): boolean {
+  if (schemes === undefined) return false;
+  for (const s of schemes) if (s.length === hostStart && origin.startsWith(s)) return true;
   return false;
 }
 

@@ -1,0 +1,101 @@
+// The issue's targets, checked against the measured figures.
+
+import type { Results } from "./tables.ts";
+import { ns } from "./tables.ts";
+
+export interface SizeEntry {
+  name: string;
+  path: string;
+  bytes: number;
+  gzip: number | null;
+  limit?: number;
+}
+
+export interface TargetCheck {
+  target: string;
+  figure: string;
+  /** null: not measured by this harness. */
+  met: boolean | null;
+}
+
+const r2 = (v: number) => `${v.toFixed(2)}x`;
+
+export function checkTargets(r: Results, sizes: SizeEntry[]): TargetCheck[] {
+  const out: TargetCheck[] = [];
+  const ratio = (s: string, a: Parameters<Results["avg"]>[1], b: Parameters<Results["avg"]>[1]) => {
+    const va = r.avg(s, a);
+    const vb = r.avg(s, b);
+    return va === undefined || vb === undefined ? undefined : va / vb;
+  };
+  const pf = [
+    ["pf-3", "3 origins"],
+    ["pf-10k", "10 000 origins"],
+    ["pf-1kp", "1 000 patterns"],
+  ] as const;
+  for (const [id, label] of pf) {
+    const v = ratio(id, "core", "floor");
+    const min = ratio(id, "core", "floor-min");
+    out.push({
+      target: `preflight within 1.3x of the floor, ${label}`,
+      figure:
+        v === undefined
+          ? "–"
+          : `${r2(v)} (${ns(r.avg(id, "core"))} vs ${ns(r.avg(id, "floor"))}); ${min === undefined ? "–" : r2(min)} of floor + reading the request`,
+      met: v === undefined ? null : v <= 1.3,
+    });
+  }
+  for (const [id, label] of [
+    ["act-3", "allowed, 3 origins"],
+    ["act-10k", "allowed, 10 000 origins"],
+    ["act-refused", "refused"],
+    ["no-origin", "no Origin"],
+  ] as const) {
+    const v = ratio(id, "core", "floor");
+    out.push({
+      target: `actual request within 1.15x of the bare app, ${label}`,
+      figure:
+        v === undefined ? "–" : `${r2(v)} (${ns(r.avg(id, "core"))} vs ${ns(r.avg(id, "floor"))})`,
+      met: v === undefined ? null : v <= 1.15,
+    });
+  }
+  for (const [id, label, want] of [
+    ["pf-3", "3-origin preflight", 5],
+    ["pf-10k", "10 000-origin preflight", 100],
+  ] as const) {
+    const v = ratio(id, "hono-cors", "core");
+    const bound = ratio(id, "hono-cors", "floor-min");
+    const floor = ratio(id, "hono-cors", "floor");
+    out.push({
+      target: `≥ ${want}x faster than hono/cors (in a Hono app), ${label}`,
+      figure:
+        v === undefined
+          ? "–"
+          : `${r2(v)} (${ns(r.avg(id, "hono-cors"))} vs ${ns(r.avg(id, "core"))}); hono/cors ÷ floor + reading the request: ${bound === undefined ? "–" : r2(bound)}, ÷ floor: ${floor === undefined ? "–" : r2(floor)}`,
+      met: v === undefined ? null : v >= want,
+    });
+  }
+  for (const [id, label] of [
+    ["hostile-names", "3 000 names"],
+    ["hostile-commas", "50 000 commas"],
+    ["hostile-spaces", "1 MB of spaces"],
+  ] as const) {
+    const v = r.avg(id, "core");
+    out.push({
+      target: `hostile Access-Control-Request-Headers under 50 µs, ${label}`,
+      figure: ns(v),
+      met: v === undefined ? null : v < 50_000,
+    });
+  }
+  const core = sizes.find((s) => s.limit !== undefined);
+  out.push({
+    target: "core ≤ 4 KB min+gzip",
+    figure: core?.gzip ? `${core.gzip} B (${(core.gzip / 1024).toFixed(2)} KB)` : "–",
+    met: core?.gzip ? core.gzip <= (core.limit ?? 4096) : null,
+  });
+  out.push({
+    target: "edge layer preflight req/s in workerd within 1.1x of a fixed-response Worker",
+    figure: "not measured yet (workerd load run comes with the Cloudflare layer)",
+    met: null,
+  });
+  return out;
+}
