@@ -32,6 +32,17 @@ function isOriginShaped(origin: string): boolean {
 }
 
 /**
+ * Is `origin` granted by `"*"` or the plan's origin list, leaving out the predicate (which
+ * needs the Request)? `null` and oversized values are never granted.
+ */
+export function originListed(plan: Plan, origin: string): boolean {
+  const o = plan.origins;
+  if (o.any) return true;
+  if (origin.length > MAX_ORIGIN_LENGTH || origin === "null") return false;
+  return matchOrigin(o, origin);
+}
+
+/**
  * Is `origin` granted by the plan? Synchronous unless an OriginPredicate returns a Promise.
  * `null` and oversized values never reach the lists or the predicate.
  */
@@ -40,11 +51,11 @@ export function originAllowed(
   origin: string,
   request: Request,
 ): boolean | Promise<boolean> {
+  if (originListed(plan, origin)) return true;
   const o = plan.origins;
-  if (o.any) return true;
-  if (origin.length > MAX_ORIGIN_LENGTH || origin === "null") return false;
-  if (matchOrigin(o, origin)) return true;
-  if (o.predicate === null || !isOriginShaped(origin)) return false;
+  // `null` is not origin-shaped; oversized values never reach the predicate either.
+  if (o.predicate === null || origin.length > MAX_ORIGIN_LENGTH || !isOriginShaped(origin))
+    return false;
   try {
     const r = o.predicate(origin, request);
     if (typeof r === "boolean") return r;
@@ -56,6 +67,70 @@ export function originAllowed(
   } catch {
     return false;
   }
+}
+
+/** Why a preflight is refused, or `null` when it is granted (Fetch order: origin, method, headers). */
+function preflightRefusal(
+  plan: Plan,
+  allowed: boolean,
+  method: string,
+  requestHeaders: string | null,
+  out?: { name?: string },
+): Refusal | null {
+  if (!allowed) return "origin";
+  if (!methodAllowed(plan.methods, method)) return "method";
+  if (requestHeaders !== null && requestHeaders !== "") {
+    const v = checkRequestHeaders(plan.headers, requestHeaders, out);
+    if (v !== HeadersVerdict.Ok)
+      return v === HeadersVerdict.Malformed ? "headers-malformed" : "headers";
+  }
+  return null;
+}
+
+/**
+ * Prebuilt headers of a plan's preflight answers: `ok` holds every header of a granted answer
+ * that does not depend on the request, `refused` the refusal's. A Response initialised from a
+ * Headers object copies its list, which is cheaper than converting a record every time.
+ */
+export interface PreflightTemplates {
+  ok: Headers;
+  refused: Headers;
+}
+
+export function preflightTemplates(plan: Plan): PreflightTemplates {
+  const ok = new Headers();
+  if (plan.origins.any) ok.set("access-control-allow-origin", "*");
+  if (plan.credentials) ok.set("access-control-allow-credentials", "true");
+  if (!plan.echoMethod && plan.acam !== null) ok.set("access-control-allow-methods", plan.acam);
+  if (!plan.echoHeaders && plan.acah !== null) ok.set("access-control-allow-headers", plan.acah);
+  if (plan.acma !== null) ok.set("access-control-max-age", plan.acma);
+  ok.set("vary", plan.varyPreflight);
+  return { ok, refused: new Headers({ vary: plan.varyPreflight }) };
+}
+
+/**
+ * The preflight answer as a Response: the same headers as `preflightGrant` (204), or the
+ * refusal (403 with Vary only), built from the plan's templates plus the request-dependent values.
+ */
+export function preflightResponse(
+  plan: Plan,
+  t: PreflightTemplates,
+  origin: string,
+  allowed: boolean,
+  method: string,
+  requestHeaders: string | null,
+  privateNetwork: boolean,
+): Response {
+  if (preflightRefusal(plan, allowed, method, requestHeaders) !== null) {
+    return new Response(null, { status: PREFLIGHT_REFUSED_STATUS, headers: t.refused });
+  }
+  const response = new Response(null, { status: PREFLIGHT_OK_STATUS, headers: t.ok });
+  const h = response.headers;
+  if (!plan.origins.any) h.set("access-control-allow-origin", origin);
+  if (plan.echoMethod) h.set("access-control-allow-methods", method);
+  if (plan.echoHeaders && requestHeaders) h.set("access-control-allow-headers", requestHeaders);
+  if (privateNetwork && plan.privateNetwork) h.set("access-control-allow-private-network", "true");
+  return response;
 }
 
 /**
@@ -71,13 +146,8 @@ export function preflightGrant(
   privateNetwork: boolean,
   out?: { name?: string },
 ): Record<string, string> | Refusal {
-  if (!allowed) return "origin";
-  if (!methodAllowed(plan.methods, method)) return "method";
-  if (requestHeaders !== null && requestHeaders !== "") {
-    const v = checkRequestHeaders(plan.headers, requestHeaders, out);
-    if (v !== HeadersVerdict.Ok)
-      return v === HeadersVerdict.Malformed ? "headers-malformed" : "headers";
-  }
+  const refusal = preflightRefusal(plan, allowed, method, requestHeaders, out);
+  if (refusal !== null) return refusal;
   const h: Record<string, string> = {
     "access-control-allow-origin": plan.origins.any ? "*" : origin,
   };
