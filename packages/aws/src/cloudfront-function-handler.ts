@@ -1,0 +1,65 @@
+/**
+ * The CloudFront Functions (`cloudfront-js-2.0`, viewer-request) preflight answerer that
+ * `buildCloudFrontFunction` bundles with a compiled policy. It only translates: the event's
+ * method, `uri` and headers go to the core's `answerPreflight`, and its answer comes back as a
+ * generated response. A request that is not a CORS preflight is returned unchanged.
+ *
+ * This module is bundled into the function: no `Request`/`Response`/`Headers` here.
+ */
+import { answerPreflight, type PreflightPlans } from "@edge-cors/core/internal";
+import type { CloudFrontFunctionsEvent, CloudFrontFunctionsHeaders } from "aws-lambda";
+
+/** `event.request` of a viewer-request event: header names are lower-case, values `{ value, multiValue? }`. */
+export type FunctionRequest = CloudFrontFunctionsEvent["request"];
+
+/** A viewer-request event (`response` is only present at viewer-response). */
+export type FunctionEvent = Omit<CloudFrontFunctionsEvent, "response">;
+
+/** A generated response: the status is a number, headers are `{ name: { value } }`. */
+export interface FunctionResponse {
+  statusCode: number;
+  statusDescription: string;
+  headers: Record<string, { value: string }>;
+}
+
+export type FunctionHandler = (
+  event: Pick<FunctionEvent, "request">,
+) => FunctionRequest | FunctionResponse;
+
+/** Reason phrases of the two statuses a preflight answer has. */
+const REASON: Record<number, string> = { 204: "No Content", 403: "Forbidden" };
+
+/** A header's value as `Headers.get` gives it: several lines joined with `, `; `null` if absent. */
+function headerValue(headers: CloudFrontFunctionsHeaders, name: string): string | null {
+  const h = headers[name];
+  if (h === undefined) return null;
+  const lines = h.multiValue;
+  if (lines === undefined || lines.length < 2) return h.value;
+  let value = lines[0]!.value;
+  for (let i = 1; i < lines.length; i++) value += `, ${lines[i]!.value}`;
+  return value;
+}
+
+/** The handler for a compiled policy (its plans must have no origin predicate). */
+export function createFunctionHandler(plans: PreflightPlans): FunctionHandler {
+  return (event) => {
+    const request = event.request;
+    const h = request.headers ?? {};
+    const answer = answerPreflight(plans, {
+      method: request.method,
+      path: request.uri,
+      origin: headerValue(h, "origin"),
+      acrm: headerValue(h, "access-control-request-method"),
+      acrh: headerValue(h, "access-control-request-headers"),
+      acrpn: headerValue(h, "access-control-request-private-network"),
+    });
+    if (answer === null) return request;
+    const headers: Record<string, { value: string }> = {};
+    for (const name in answer.headers) headers[name] = { value: answer.headers[name]! };
+    return {
+      statusCode: answer.status,
+      statusDescription: REASON[answer.status] ?? "",
+      headers,
+    };
+  };
+}

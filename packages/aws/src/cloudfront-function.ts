@@ -1,0 +1,274 @@
+/**
+ * `@edge-cors/aws/cloudfront-function` (Node only): generates a CloudFront Functions
+ * (`cloudfront-js-2.0`) viewer-request function that answers CORS preflights from your policy,
+ * within CloudFront Functions' 10 KB code limit. Every other request goes on unchanged.
+ *
+ * The function runs the core's own decision code: the policy is validated and compiled by the
+ * core at build time, the compiled plans are inlined, and the core's `answerPreflight` (with
+ * the origin matcher and the grant code it calls) is bundled by esbuild and tree-shaken. The
+ * runtime documents ES 5.1 plus a few later features, so the bundle is lowered to ES5 with the
+ * TypeScript compiler (`for…of`, destructuring, classes), and the core's `Set`/`Map` are
+ * replaced by a small ES5 stand-in (the runtime documents neither).
+ *
+ * Needs the optional peer dependencies `esbuild` and `typescript`, and `fflate` (loaded by
+ * `./build.ts`, whose policy loading this reuses).
+ */
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { dirname, extname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { CorsConfigError, type PolicyIssue, parsePolicy } from "@edge-cors/core";
+import { compilePolicy } from "@edge-cors/core/internal";
+import { build, transform } from "esbuild";
+import { loadPolicy } from "./build.ts";
+
+/** CloudFront Functions' quota on function code: 10 KB. */
+export const CLOUDFRONT_FUNCTION_MAX_BYTES = 10 * 1024;
+
+export interface BuildCloudFrontFunctionOptions {
+  /** Path of the policy JSON file. */
+  policyPath?: string;
+  /** The policy itself (an object, or JSON text), instead of `policyPath`. */
+  policy?: unknown;
+  /** Also write the function code to this file (its directory is created if missing). */
+  outFile?: string;
+}
+
+export interface BuildCloudFrontFunctionResult {
+  /** The function code, for `aws cloudfront create-function --function-code fileb://…`. */
+  code: string;
+  /** Its size in bytes (UTF-8): at most CLOUDFRONT_FUNCTION_MAX_BYTES. */
+  bytes: number;
+  /** Where it was written, when `outFile` was given. */
+  outFile?: string;
+  /** Accepted-but-suspicious parts of the policy (e.g. Max-Age above an engine's cap). */
+  warnings: readonly PolicyIssue[];
+}
+
+/** The runtime handler module next to this file (`.ts` in the workspace, `.js` once published). */
+const HANDLER = fileURLToPath(
+  new URL(
+    `./cloudfront-function-handler${extname(fileURLToPath(import.meta.url))}`,
+    import.meta.url,
+  ),
+);
+
+/** Global the bundle assigns the handler to; the top-level `function handler` calls it. */
+const HANDLE = "__edgeCorsPreflight";
+
+/**
+ * ES5 stand-ins for `Set` and `Map` with string and number keys: construction from an array,
+ * `has`, `add`, `get`, `set` and `size`, which is all the bundled core code uses. Iterating one
+ * (`for…of`, spread) throws instead of silently seeing nothing. The bundle runs inside a
+ * function whose parameters `Set` and `Map` are these.
+ */
+const COLLECTIONS = `
+function key(x) { return typeof x + ":" + x; }
+function notIterable() { throw new TypeError("edge-cors: Set/Map stand-in is not iterable"); }
+function S(a) { this.o = Object.create(null); this.size = 0; if (a) for (var i = 0; i < a.length; i++) this.add(a[i]); }
+S.prototype.has = function (x) { return key(x) in this.o; };
+S.prototype.add = function (x) { var k = key(x); if (!(k in this.o)) { this.o[k] = 1; this.size++; } return this; };
+function M(a) { this.o = Object.create(null); this.size = 0; if (a) for (var i = 0; i < a.length; i++) this.set(a[i][0], a[i][1]); }
+M.prototype.has = S.prototype.has;
+M.prototype.get = function (x) { var k = key(x); return k in this.o ? this.o[k] : undefined; };
+M.prototype.set = function (x, v) { var k = key(x); if (!(k in this.o)) this.size++; this.o[k] = v; return this; };
+Object.defineProperty(S.prototype, "length", { get: notIterable });
+Object.defineProperty(M.prototype, "length", { get: notIterable });
+`;
+
+/** Policy options that need the response path or code, which a preflight-only function lacks. */
+function preflightOnlyIssues(policy: unknown): PolicyIssue[] {
+  const out: PolicyIssue[] = [];
+  if (typeof policy !== "object" || policy === null) return out;
+  const p = policy as Record<string, unknown>;
+  if (p.mode === "report") {
+    out.push({
+      path: "mode",
+      message:
+        '"report" lets preflights through to record the decision on the response; a CloudFront Function that only answers preflights cannot. Use Lambda@Edge for report mode.',
+    });
+  }
+  if (p.debug === true) {
+    out.push({
+      path: "debug",
+      message:
+        "the X-CORS-Decision header is not produced by the CloudFront Function (it would exceed its size budget). Use Lambda@Edge or `edge-cors explain` to debug.",
+    });
+  }
+  return out;
+}
+
+/** Read, validate and compile; throws `CorsConfigError` listing every problem. */
+async function compileForFunction(options: BuildCloudFrontFunctionOptions) {
+  if (options.policyPath === undefined && options.policy === undefined) await loadPolicy(options);
+  const raw =
+    options.policyPath !== undefined ? await readFile(options.policyPath, "utf8") : options.policy;
+  const parsed = parsePolicy(raw, options.policyPath);
+  const refusals = preflightOnlyIssues(parsed);
+  let warnings: readonly PolicyIssue[];
+  try {
+    // Every validation error, plus predicates/onDecision (functions cannot be inlined).
+    ({ warnings } = await loadPolicy({ policy: parsed }));
+  } catch (e) {
+    if (e instanceof CorsConfigError) {
+      throw new CorsConfigError([...e.issues, ...refusals], e.warnings);
+    }
+    throw e;
+  }
+  if (refusals.length > 0) throw new CorsConfigError(refusals, warnings);
+  const { compiled } = compilePolicy(parsed);
+  return { plans: { base: compiled.base, routes: compiled.routes }, warnings };
+}
+
+/** One level of `value` as source, with `child` producing the source of each nested value. */
+function shallowLiteral(value: unknown, path: string, child: (v: unknown, p: string) => string) {
+  if (value === undefined) return "undefined";
+  if (value === null || typeof value === "boolean") return String(value);
+  if (typeof value === "number") {
+    if (!Number.isFinite(value)) throw new TypeError(`${path}: ${value} cannot be inlined`);
+    return Object.is(value, -0) ? "-0" : String(value);
+  }
+  if (typeof value === "string") {
+    // U+2028/U+2029 end a line inside an ES5 string literal; JSON.stringify leaves them raw.
+    return JSON.stringify(value)
+      .replace(/\u2028/g, "\\u2028")
+      .replace(/\u2029/g, "\\u2029");
+  }
+  if (Array.isArray(value)) return `[${value.map((v, i) => child(v, `${path}[${i}]`)).join(",")}]`;
+  if (value instanceof Set) return `new Set(${child([...value], path)})`;
+  if (value instanceof Map) return `new Map(${child([...value], path)})`;
+  if (typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+    const parts = Object.entries(value as Record<string, unknown>).map(
+      ([k, v]) => `${JSON.stringify(k)}:${child(v, `${path}.${k}`)}`,
+    );
+    return `{${parts.join(",")}}`;
+  }
+  throw new TypeError(`${path}: ${typeof value} cannot be inlined into a CloudFront Function`);
+}
+
+/** What `planLiteral` may declare once and share. */
+const shareable = (v: unknown) => typeof v === "string" || (typeof v === "object" && v !== null);
+
+/**
+ * JavaScript that rebuilds `value`: JSON-like data plus `Set` and `Map` (the compiled plans
+ * hold both). Objects and strings that occur more than once (a route repeats most of the top
+ * level) are declared once in `declarations` and shared; the plans are only read. Anything else (a
+ * function, a class instance) throws.
+ */
+export function planLiteral(value: unknown): { declarations: string; expression: string } {
+  const plain = (v: unknown, p: string): string => shallowLiteral(v, p, plain);
+  const counts = new Map<string, number>();
+  const count = (v: unknown, p: string): string => {
+    const s = shallowLiteral(v, p, count);
+    if (shareable(v)) counts.set(s, (counts.get(s) ?? 0) + 1);
+    return s;
+  };
+  count(value, "plans");
+  const names = new Map<string, string>();
+  const declarations: string[] = [];
+  const emit = (v: unknown, p: string): string => {
+    const s = plain(v, p);
+    if (!shareable(v) || (counts.get(s) ?? 0) < 2 || s.length < 16) {
+      return shallowLiteral(v, p, emit);
+    }
+    let name = names.get(s);
+    if (name === undefined) {
+      const source = shallowLiteral(v, p, emit); // declares the shared parts inside it first
+      name = `shared${names.size}`;
+      names.set(s, name);
+      declarations.push(`var ${name} = ${source};`);
+    }
+    return name;
+  };
+  const expression = emit(value, "plans");
+  return { declarations: declarations.join("\n"), expression };
+}
+
+/** Bundle the handler with the plans inlined, lower it to ES5, minify it. */
+async function functionCode(plans: { declarations: string; expression: string }): Promise<string> {
+  const entry = [
+    `import { createFunctionHandler } from ${JSON.stringify(HANDLER)};`,
+    `declare var ${HANDLE}: unknown;`,
+    "// Compiled by edge-cors at build time from the validated policy.",
+    plans.declarations,
+    `${HANDLE} = createFunctionHandler(${plans.expression});`,
+    "",
+  ].join("\n");
+  const bundled = await build({
+    stdin: {
+      contents: entry,
+      resolveDir: dirname(HANDLER),
+      sourcefile: "cloudfront-function-entry.ts",
+      loader: "ts",
+    },
+    bundle: true,
+    platform: "neutral",
+    mainFields: ["module", "main"],
+    format: "iife",
+    target: "es2020",
+    treeShaking: true,
+    legalComments: "none",
+    write: false,
+    logLevel: "silent",
+  });
+  // The runtime documents ES 5.1 plus const/let, arrows, template literals and rest parameters:
+  // esbuild cannot lower for…of or destructuring, the TypeScript compiler can.
+  const { default: ts } = await import("typescript");
+  const es5 = ts.transpileModule(bundled.outputFiles[0]!.text, {
+    fileName: "cloudfront-function.js",
+    compilerOptions: {
+      allowJs: true,
+      target: ts.ScriptTarget.ES5,
+      module: ts.ModuleKind.None,
+      removeComments: true,
+    },
+  }).outputText;
+  // Minify as ES5: esbuild refuses (throws) if any syntax beyond ES5 were left.
+  const wrapped = `(function () {${COLLECTIONS}(function (Set, Map) {\n${es5}\n})(S, M);\n})();`;
+  const min = await transform(wrapped, {
+    minify: true,
+    target: "es5",
+    legalComments: "none",
+    logLevel: "silent",
+  });
+  return [
+    `var ${HANDLE};`,
+    min.code.trim(),
+    `function handler(event) { return ${HANDLE}(event); }`,
+    "",
+  ].join("\n");
+}
+
+/**
+ * Validate the policy (a bad one fails, listing every problem), compile it with the core,
+ * inline the compiled plans and bundle the core's preflight decision into a CloudFront
+ * Functions `cloudfront-js-2.0` viewer-request function.
+ *
+ * Refused, with the reason: origin predicates and `onDecision` (functions cannot be inlined),
+ * `mode: "report"` and `debug: true` (they need the response path). `routes` are supported:
+ * the route is chosen on `event.request.uri`.
+ */
+export async function buildCloudFrontFunction(
+  options: BuildCloudFrontFunctionOptions,
+): Promise<BuildCloudFrontFunctionResult> {
+  const { plans, warnings } = await compileForFunction(options);
+  const code = await functionCode(planLiteral(plans));
+  const bytes = Buffer.byteLength(code, "utf8");
+  if (bytes > CLOUDFRONT_FUNCTION_MAX_BYTES) {
+    throw new CorsConfigError(
+      [
+        {
+          path: "",
+          message: `the generated CloudFront Function is ${bytes} bytes, above CloudFront Functions' ${CLOUDFRONT_FUNCTION_MAX_BYTES}-byte code limit: shorten the origin lists (subdomain patterns) or use Lambda@Edge`,
+        },
+      ],
+      warnings,
+    );
+  }
+  const result: BuildCloudFrontFunctionResult = { code, bytes, warnings };
+  if (options.outFile !== undefined) {
+    await mkdir(dirname(options.outFile), { recursive: true });
+    await writeFile(options.outFile, code);
+    result.outFile = options.outFile;
+  }
+  return result;
+}
