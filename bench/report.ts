@@ -147,9 +147,11 @@ export function markdown(
     "line on this runtime, whatever the implementation; `core ÷ floor+read` is the cost of the decision itself.",
   );
   p(
-    "Likewise the peer targets cannot exceed `hono/cors ÷ floor+read` (given with each figure above). The workerd",
+    "Likewise the peer targets cannot exceed `hono/cors ÷ floor+read` (given with each figure above). Under load in",
   );
-  p("load run, where Headers are native, comes with the Cloudflare layer.");
+  p(
+    "workerd, where Headers are native, the edge layer keeps pace with a fixed-response Worker (below).",
+  );
   p();
   p("## Bundle sizes");
   p();
@@ -286,9 +288,13 @@ export function markdown(
   );
   p("```");
   p();
-  p(
-    "Not covered yet: the workerd load run (req/s, latency percentiles, RSS over 60 s) — it comes with the Cloudflare layer.",
-  );
+  p();
+  // The workerd load run is slower and separate (`pnpm bench:load`); its last results are included as written.
+  try {
+    p(readFileSync(new URL("./results/load.md", import.meta.url), "utf8").trimEnd());
+  } catch {
+    p("The workerd load run (`pnpm bench:load`) has not been run on this checkout.");
+  }
   p();
   return md.join("\n");
 }
