@@ -53,7 +53,10 @@ const policyArb = fc
     return p as unknown as CorsPolicy;
   });
 
-const label = fc.stringMatching(/^[a-z0-9-]{1,8}$/);
+// Labels a browser can send. "xn--" labels that are not valid Punycode are excluded: no page can
+// live at such a host, so no browser sends them; the matcher is syntactic and would accept them,
+// while the URL-parser oracle rejects them.
+const label = fc.stringMatching(/^[a-z0-9-]{1,8}$/).filter((l) => !l.startsWith("xn--"));
 const printable = fc.string({
   unit: fc.integer({ min: 0x21, max: 0x7e }).map((c) => String.fromCharCode(c)),
   maxLength: 40,
@@ -132,6 +135,12 @@ function oracleAllowed(entries: "*" | readonly string[], origin: string): boolea
   });
 }
 
+const SEED = process.env.FC_SEED
+  ? Number(process.env.FC_SEED)
+  : process.env.CI
+    ? 20261124
+    : Date.now() ^ (Math.random() * 0x7fffffff);
+
 const GRANTS = [
   "access-control-allow-origin",
   "access-control-allow-credentials",
@@ -206,7 +215,9 @@ describe("invariants over random policy × request pairs", () => {
         const d = await cors.explain(request);
         for (const g of GRANTS) expect(d.headers[g] ?? null).toBe(h.get(g));
       }),
-      { numRuns: 100_000 },
+      // CI runs a fixed seed (a red CI must be reproducible); elsewhere each run explores anew.
+      // Reproduce a failure with FC_SEED=<seed>.
+      { numRuns: 100_000, seed: SEED },
     );
   }, 300_000);
 });
