@@ -6,12 +6,12 @@
  * - hono:  workers/hono-cors.ts (Hono + hono/cors), bundled with esbuild;
  * - core:  workers/core-only.ts, the core's preflight() alone (a profiling aid).
  */
-import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import { createCors } from "@edge-cors/core";
 import { build } from "esbuild";
+import { wranglerBundle } from "../../scripts/wrangler-bundle.ts";
 import { PATH, POLICY, PREFLIGHT_HEADERS } from "./policy.ts";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
@@ -49,24 +49,8 @@ function describe(script: string, dir: string, builtWith: string): Bundle {
 }
 
 function buildEdge(outdir: string): Bundle {
-  const r = spawnSync(
-    join(ROOT, "node_modules/.bin/wrangler"),
-    ["deploy", "--dry-run", "--outdir", outdir],
-    {
-      cwd: ROOT,
-      encoding: "utf8",
-      env: {
-        ...process.env,
-        WRANGLER_SEND_METRICS: "false",
-        WRANGLER_SEND_ERROR_REPORTS: "false",
-        XDG_CONFIG_HOME: join(outdir, ".config"),
-      },
-      timeout: 120_000,
-    },
-  );
-  if (r.status !== 0)
-    throw new Error(`wrangler deploy --dry-run failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
-  return describe(join(outdir, "index.js"), outdir, "wrangler 4.86.0 deploy --dry-run");
+  const script = wranglerBundle(outdir);
+  return describe(script, outdir, "wrangler 4.86.0 deploy --dry-run");
 }
 
 /** The core's own answer to the benchmark preflight, as header pairs. */

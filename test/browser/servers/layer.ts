@@ -2,13 +2,13 @@
  * The Cloudflare edge layer, for real: the root wrangler.toml's Worker bundled by
  * `wrangler deploy --dry-run` and run in workerd by Miniflare, one instance per policy.
  */
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
 import { Miniflare } from "miniflare";
+import { wranglerBundle } from "../../../scripts/wrangler-bundle.ts";
 
 export const REPO_ROOT = resolve(import.meta.dirname, "../../..");
 /** workerd 1.20260426 knows dates up to 2026-05-03 (toolchain notes); same as wrangler.toml. */
@@ -22,19 +22,13 @@ export interface Bundle {
 /** Bundles the Worker exactly as `wrangler deploy` would ship it. */
 export function bundleWorker(): Bundle {
   const outdir = mkdtempSync(join(tmpdir(), "edge-cors-worker-"));
-  const wrangler = join(REPO_ROOT, "node_modules/.bin/wrangler");
-  const r = spawnSync(wrangler, ["deploy", "--dry-run", "--outdir", outdir], {
-    cwd: REPO_ROOT,
-    encoding: "utf8",
-    timeout: 120_000,
-    env: { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_SEND_ERROR_REPORTS: "false" },
-  });
-  const scriptPath = join(outdir, "index.js");
-  if (r.status !== 0 || !existsSync(scriptPath)) {
+  try {
+    const scriptPath = wranglerBundle(outdir);
+    return { scriptPath, dispose: () => rmSync(outdir, { recursive: true, force: true }) };
+  } catch (e) {
     rmSync(outdir, { recursive: true, force: true });
-    throw new Error(`wrangler deploy --dry-run failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
+    throw e;
   }
-  return { scriptPath, dispose: () => rmSync(outdir, { recursive: true, force: true }) };
 }
 
 export interface Layer {

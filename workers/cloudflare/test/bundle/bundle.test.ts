@@ -1,10 +1,10 @@
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { wranglerBundle } from "../../../../scripts/wrangler-bundle.ts";
 import { startUpstream, type Upstream } from "../upstream/server.ts";
 
 const ROOT = resolve(import.meta.dirname, "../../../..");
@@ -39,24 +39,7 @@ function start(bindings: Record<string, string>): Miniflare {
 
 beforeAll(async () => {
   outdir = mkdtempSync(join(tmpdir(), "edge-cors-cf-"));
-  const build = spawnSync(
-    join(ROOT, "node_modules/.bin/wrangler"),
-    ["deploy", "--dry-run", "--outdir", outdir],
-    {
-      cwd: ROOT,
-      encoding: "utf8",
-      env: {
-        ...process.env,
-        WRANGLER_SEND_METRICS: "false",
-        WRANGLER_SEND_ERROR_REPORTS: "false",
-        XDG_CONFIG_HOME: join(outdir, "config"),
-      },
-      timeout: 90_000,
-    },
-  );
-  if (build.status !== 0)
-    throw new Error(`wrangler deploy --dry-run failed:\n${build.stdout}\n${build.stderr}`);
-  script = join(outdir, "index.js");
+  script = wranglerBundle(outdir, 90_000);
   upstream = await startUpstream();
 });
 
