@@ -5,7 +5,7 @@
  */
 import { resolve } from "node:path";
 import { type Cors, createCors } from "@edge-cors/core";
-import { type EdgeConfig, readEdgeConfig } from "@edge-cors/core/edge";
+import { type EdgeConfig, readEdgeConfig } from "@edge-cors/edge";
 import { unstable_getVarsForDev, unstable_readConfig } from "wrangler";
 
 export interface LayerPolicy {

@@ -10,8 +10,8 @@ import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
+import { type BrowserRequest, type CredentialsMode, simulate } from "@edge-cors/browser";
 import type { Decision } from "@edge-cors/core";
-import { type BrowserRequest, type CredentialsMode, simulate } from "@edge-cors/core/browser";
 import { type LayerPolicy, readLayerPolicy } from "./config.ts";
 import { type RawExchange, replay } from "./replay.ts";
 

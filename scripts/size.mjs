@@ -58,8 +58,8 @@ export async function sizes() {
     limit: CORE_LIMIT,
   });
   for (const [name, entry] of [
-    ["core/edge", "packages/core/src/edge/index.ts"],
-    ["core/browser", "packages/core/src/browser/index.ts"],
+    ["edge", "packages/edge/src/index.ts"],
+    ["browser", "packages/browser/src/index.ts"],
   ]) {
     if (existsSync(join(root, entry)))
       entries.push({ name, path: entry, ...(await bundle(entry)) });

@@ -6,15 +6,16 @@
  * upstream answers). The policy is read by the edge module's `readEdgeConfig`, from the same
  * bindings the Worker gets, so an unset CORS_POLICY means the embedded default here too.
  */
-import { type Cors, createCors, type Decision } from "@edge-cors/core";
+
 import {
   type BrowserRequest,
   checkPreflight,
   type ResponseLike,
   simulate,
   type WireRequest,
-} from "@edge-cors/core/browser";
-import { readEdgeConfig } from "@edge-cors/core/edge";
+} from "@edge-cors/browser";
+import { type Cors, createCors, type Decision } from "@edge-cors/core";
+import { readEdgeConfig } from "@edge-cors/edge";
 import type { LayerName } from "./policies.ts";
 import type { FetchSpec, Scenario } from "./scenarios.ts";
 import { fetchUrl, originOf, PROBED_HEADERS, type SuiteEnv } from "./suite-env.ts";

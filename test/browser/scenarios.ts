@@ -4,7 +4,7 @@
  * only hard-coded expectation is the `sanity` column (does each fetch resolve?), a guard
  * against a model and a layer that agree on the wrong thing.
  */
-import type { CredentialsMode } from "@edge-cors/core/browser";
+import type { CredentialsMode } from "@edge-cors/browser";
 import type { LayerName } from "./policies.ts";
 
 /** Which page runs the script: the allowed page origin, another (unlisted) one, or `null`. */

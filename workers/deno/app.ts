@@ -4,7 +4,7 @@
  *   deno serve --host 127.0.0.1 --port 8000 --allow-net --allow-env workers/deno/app.ts
  *
  * Configuration comes from the environment, with the same names and defaults as the
- * Cloudflare Worker (the shared `@edge-cors/core/edge` module reads and applies them):
+ * Cloudflare Worker (the shared `@edge-cors/edge` module reads and applies them):
  * CORS_POLICY, UPSTREAM_URL, UPSTREAM_TIMEOUT_MS, CORS_UPSTREAM_HEADERS. It is read and
  * validated once, when the module loads: a bad value stops the process with every problem
  * listed, before it accepts a single request.
@@ -13,12 +13,7 @@
  * `main.ts` is the `Deno.serve` starter for `deno run` and Deno Deploy.
  */
 import { CorsConfigError } from "@edge-cors/core";
-import {
-  createEdgeLayer,
-  type EdgeConfig,
-  type EdgeVars,
-  readEdgeConfig,
-} from "@edge-cors/core/edge";
+import { createEdgeLayer, type EdgeConfig, type EdgeVars, readEdgeConfig } from "@edge-cors/edge";
 
 /** The variables the layer reads; only these need `--allow-env`. */
 export const ENV_NAMES = [

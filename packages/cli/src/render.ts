@@ -1,5 +1,5 @@
 /** Small formatting helpers shared by the commands' human output. */
-import type { Finding } from "@edge-cors/core/browser";
+import type { Finding } from "@edge-cors/browser";
 import type { Style } from "./color.ts";
 
 export const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;

@@ -1,5 +1,5 @@
 /** Turns the request flags shared by `explain` and `probe` into a browser-model request. */
-import { type BrowserRequest, planRequest, type RequestPlan } from "@edge-cors/core/browser";
+import { type BrowserRequest, planRequest, type RequestPlan } from "@edge-cors/browser";
 import { CliError } from "./io.ts";
 
 export interface RequestFlags {

@@ -2,7 +2,7 @@
  * The probe's transport: sends each request the browser model plans with Node's fetch, exactly
  * as planned. No redirects are followed here (the model follows them), nothing is judged here.
  */
-import type { Respond } from "@edge-cors/core/browser";
+import type { Respond } from "@edge-cors/browser";
 import { CliError } from "./io.ts";
 
 export interface TransportOptions {

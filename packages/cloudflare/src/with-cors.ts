@@ -1,5 +1,5 @@
 import { type Cors, type CorsPolicy, createCors, parsePolicy } from "@edge-cors/core";
-import { isWebSocketUpgrade } from "@edge-cors/core/edge";
+import { isWebSocketUpgrade } from "@edge-cors/edge";
 
 /** A policy as an object, or as a JSON string (e.g. straight from a `[vars]` entry). */
 export type PolicyInput = CorsPolicy | string;

@@ -1,4 +1,4 @@
-import type { EdgeVars } from "@edge-cors/core/edge";
+import type { EdgeVars } from "@edge-cors/edge";
 
 /**
  * The Worker's bindings. Every one is optional: with none, the Worker serves the embedded

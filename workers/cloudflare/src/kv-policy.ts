@@ -1,5 +1,5 @@
 import { CorsConfigError, type PolicyIssue } from "@edge-cors/core";
-import { type EdgeLayer, loadPolicy } from "@edge-cors/core/edge";
+import { type EdgeLayer, loadPolicy } from "@edge-cors/edge";
 
 export const DEFAULT_KV_KEY = "cors-policy";
 export const DEFAULT_KV_TTL_MS = 15_000;

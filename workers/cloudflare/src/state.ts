@@ -1,10 +1,5 @@
 import { CorsConfigError, type PolicyIssue } from "@edge-cors/core";
-import {
-  createEdgeLayer,
-  type EdgeConfig,
-  type EdgeLayer,
-  readEdgeConfig,
-} from "@edge-cors/core/edge";
+import { createEdgeLayer, type EdgeConfig, type EdgeLayer, readEdgeConfig } from "@edge-cors/edge";
 import type { Env } from "./env.ts";
 import { DEFAULT_KV_KEY, DEFAULT_KV_TTL_MS, KvPolicy, MAX_KV_TTL_MS } from "./kv-policy.ts";
 

@@ -1,4 +1,4 @@
-import { createEdgeLayer } from "@edge-cors/core/edge";
+import { createEdgeLayer } from "@edge-cors/edge";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { callWorker, deadUrl, EDGE, upstreamUrl } from "./helpers.ts";
 

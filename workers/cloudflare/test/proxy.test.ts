@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { createEdgeLayer } from "@edge-cors/core/edge";
+import { createEdgeLayer } from "@edge-cors/edge";
 import { describe, expect, it } from "vitest";
 import { callWorker, EDGE, testId, upstreamLog, upstreamUrl } from "./helpers.ts";
 

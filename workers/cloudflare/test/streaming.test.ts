@@ -1,4 +1,4 @@
-import { createEdgeLayer } from "@edge-cors/core/edge";
+import { createEdgeLayer } from "@edge-cors/edge";
 import { describe, expect, it } from "vitest";
 import { EDGE, MIB, pattern, sha256Hex, testId, upstreamUrl } from "./helpers.ts";
 

@@ -1,4 +1,4 @@
-import { createEdgeLayer } from "@edge-cors/core/edge";
+import { createEdgeLayer } from "@edge-cors/edge";
 import { afterAll, beforeAll, describe, expect, it, type MockInstance, vi } from "vitest";
 import {
   appResponse,

@@ -1,4 +1,4 @@
-import { createEdgeLayer } from "@edge-cors/core/edge";
+import { createEdgeLayer } from "@edge-cors/edge";
 import { describe, expect, it } from "vitest";
 import { EDGE, upstreamUrl } from "./helpers.ts";
 

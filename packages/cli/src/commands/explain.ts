@@ -2,8 +2,9 @@
  * `edge-cors explain --policy <file> --origin <o> ...`: the core's decision for the request(s) a
  * browser would send for `fetch(path, { method, headers, credentials })` from `origin`.
  */
+
+import { type Finding, simulate, type WireRequest } from "@edge-cors/browser";
 import { type CorsPolicy, createCors, type Decision, validatePolicy } from "@edge-cors/core";
-import { type Finding, simulate, type WireRequest } from "@edge-cors/core/browser";
 import { style } from "../color.ts";
 import { CliError, EXIT_OK, EXIT_PROBLEMS, type Io } from "../io.ts";
 import { DEFAULT_VAR, readPolicy } from "../policy-file.ts";

@@ -3,8 +3,8 @@
  * A thin layer over the core's browser model: `simulate()` plans, sends (through a real fetch),
  * and judges; this file only formats its report.
  */
-import type { Finding, SimulationReport, SimulationStep } from "@edge-cors/core/browser";
-import { simulate } from "@edge-cors/core/browser";
+import type { Finding, SimulationReport, SimulationStep } from "@edge-cors/browser";
+import { simulate } from "@edge-cors/browser";
 import { style } from "../color.ts";
 import { CliError, EXIT_OK, EXIT_PROBLEMS, type Io } from "../io.ts";
 import { findingLines, headerLines, summary } from "../render.ts";

@@ -1,5 +1,5 @@
 /** Fetch §CORS-filtered response: which response headers a script can read. */
-import { FORBIDDEN_RESPONSE_HEADERS, SAFELISTED_RESPONSE_HEADERS } from "../spec.ts";
+import { FORBIDDEN_RESPONSE_HEADERS, SAFELISTED_RESPONSE_HEADERS } from "@edge-cors/core/spec";
 import { asciiLower, parseTokenList } from "./bytes.ts";
 import { isSameOrigin } from "./plan.ts";
 import { HeaderView } from "./response-headers.ts";

@@ -1,5 +1,5 @@
 /** What the browser puts on the wire for a cross-origin `fetch()`: preflight and actual request. */
-import { isToken } from "../spec.ts";
+import { isToken } from "@edge-cors/core/spec";
 import {
   buildRequestHeaderList,
   combineEntries,

@@ -1,5 +1,5 @@
 /** Runs a whole cross-origin fetch against a caller-supplied transport, as a browser would. */
-import { MAX_REDIRECTS, REQUEST_BODY_HEADERS } from "../spec.ts";
+import { MAX_REDIRECTS, REQUEST_BODY_HEADERS } from "@edge-cors/core/spec";
 import { type CorsCheckResult, corsCheckView } from "./check.ts";
 import { type ExposureResult, evaluateExposure } from "./expose.ts";
 import {

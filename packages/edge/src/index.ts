@@ -1,5 +1,5 @@
 /**
- * `@edge-cors/core/edge`: the runtime-agnostic edge CORS layer shared by the Cloudflare Worker
+ * `@edge-cors/edge`: the runtime-agnostic edge CORS layer shared by the Cloudflare Worker
  * and the Deno layer. Web-standard only (fetch, Request, Response, AbortController, streams).
  *
  * @example

@@ -4,7 +4,7 @@ import {
   ENGINE_MAX_AGE_CAPS,
   type Engine,
   effectiveCacheSeconds,
-} from "../spec.ts";
+} from "@edge-cors/core/spec";
 import { allDigits, compareDigits } from "./bytes.ts";
 
 export interface MaxAge {

@@ -1,6 +1,4 @@
-import { type Cors, createCors } from "../cors.ts";
-import { parsePolicy } from "../load.ts";
-import type { CorsPolicy } from "../policy.ts";
+import { type Cors, type CorsPolicy, createCors, parsePolicy } from "@edge-cors/core";
 import { DEFAULT_TIMEOUT_MS, type UpstreamCorsMode } from "./config.ts";
 import { demoUpstream } from "./demo-upstream.ts";
 import { createProxy, isWebSocketUpgrade, type UpstreamFetcher } from "./proxy.ts";

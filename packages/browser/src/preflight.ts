@@ -1,5 +1,5 @@
 /** Fetch §CORS-preflight fetch: how the browser judges the OPTIONS response. */
-import { NON_WILDCARD_REQUEST_HEADERS } from "../spec.ts";
+import { NON_WILDCARD_REQUEST_HEADERS } from "@edge-cors/core/spec";
 import { asciiLower, asciiUpper, type ListParse, parseTokenList } from "./bytes.ts";
 import { type CorsCheckResult, corsCheckView } from "./check.ts";
 import { type MaxAge, preflightCacheSeconds } from "./max-age.ts";

@@ -7,7 +7,7 @@ import {
   SAFELISTED_CONTENT_TYPES,
   SAFELISTED_METHODS,
   SAFELISTED_REQUEST_HEADER_MAX_BYTES,
-} from "../spec.ts";
+} from "@edge-cors/core/spec";
 import {
   asciiLower,
   asciiUpper,

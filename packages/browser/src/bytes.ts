@@ -1,5 +1,5 @@
 /** Byte-level helpers over header values (JS strings holding one byte per char). No regex. */
-import { isToken } from "../spec.ts";
+import { isToken } from "@edge-cors/core/spec";
 
 /** HTTP whitespace: TAB, LF, CR, SP. */
 export function isHttpWhitespace(c: number): boolean {

@@ -17,7 +17,7 @@ import {
   type ResponseLike,
   simulate,
   WARNING_CODES,
-} from "../src/browser/index.ts";
+} from "../src/index.ts";
 
 const ORIGIN = "https://app.example.com";
 const URL_ = "https://api.example.net/items?id=1";

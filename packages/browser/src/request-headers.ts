@@ -4,7 +4,7 @@ import {
   isToken,
   METHOD_OVERRIDE_HEADERS,
   SAFELISTED_REQUEST_HEADERS_TOTAL_MAX_BYTES,
-} from "../spec.ts";
+} from "@edge-cors/core/spec";
 import { asciiLower, decodeAndSplit, headerValueError, trimHttpWhitespace } from "./bytes.ts";
 import { isForbiddenMethod, safelistViolation } from "./safelist.ts";
 import type { HeaderInput } from "./types.ts";

@@ -1,4 +1,4 @@
-import type { CorsPolicy } from "../policy.ts";
+import type { CorsPolicy } from "@edge-cors/core";
 
 /**
  * The policy the edge layers serve when no `CORS_POLICY` is configured: local development

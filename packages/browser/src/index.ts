@@ -1,5 +1,5 @@
 /**
- * @edge-cors/core/browser — a pure model of what a Fetch-conformant browser sends for a
+ * @edge-cors/browser — a pure model of what a Fetch-conformant browser sends for a
  * cross-origin `fetch()` and how it judges the responses. Web-standard only, no I/O.
  */
 export { type CorsCheckResult, checkCors } from "./check.ts";

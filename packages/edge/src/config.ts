@@ -1,7 +1,10 @@
-import { CorsConfigError, type PolicyIssue } from "../errors.ts";
-import { parsePolicy } from "../load.ts";
-import { validatePolicy } from "../plan.ts";
-import type { CorsPolicy } from "../policy.ts";
+import {
+  CorsConfigError,
+  type CorsPolicy,
+  type PolicyIssue,
+  parsePolicy,
+  validatePolicy,
+} from "@edge-cors/core";
 import { DEFAULT_POLICY } from "./default-policy.ts";
 
 /**
