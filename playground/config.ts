@@ -27,5 +27,5 @@ export function readLayerPolicy(configPath = WRANGLER_TOML): LayerPolicy {
     vars[name] = (binding as { value: unknown }).value;
   }
   const config = readEdgeConfig(vars);
-  return { config, cors: createCors(config.policy), configPath: path };
+  return { config, cors: config.cors, configPath: path };
 }

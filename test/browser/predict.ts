@@ -14,7 +14,7 @@ import {
   simulate,
   type WireRequest,
 } from "@edge-cors/browser";
-import { type Cors, createCors, type Decision } from "@edge-cors/core";
+import type { Cors, Decision } from "@edge-cors/core";
 import { readEdgeConfig } from "@edge-cors/edge";
 import type { LayerName } from "./policies.ts";
 import type { FetchSpec, Scenario } from "./scenarios.ts";
@@ -62,7 +62,7 @@ export function layerModels(env: SuiteEnv): Map<string, Cors> {
   const map = new Map<string, Cors>();
   for (const [name, url] of Object.entries(env.layers) as Array<[LayerName, string]>) {
     const config = readEdgeConfig(env.bindings[name]!);
-    map.set(new URL(url).origin, createCors(config.policy));
+    map.set(new URL(url).origin, config.cors);
   }
   return map;
 }

@@ -42,7 +42,7 @@ function load(): EdgeConfig {
 export const config: EdgeConfig = load();
 for (const w of config.warnings) console.warn(`edge-cors: warning: ${w.path}: ${w.message}`);
 
-const layer = createEdgeLayer(config);
+const layer = createEdgeLayer({ ...config, policy: config.cors });
 
 /** One line describing what this instance serves (policy source and upstream). */
 export function describe(c: EdgeConfig = config): string {

@@ -11,13 +11,15 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { extname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
+  ACRH_MAX_LENGTH,
+  type Cors,
   CorsConfigError,
-  type CorsPolicy,
-  createCors,
+  loadCors,
+  MAX_ORIGIN_LENGTH,
   type PolicyIssue,
-  parsePolicy,
-  validatePolicy,
 } from "@edge-cors/core";
+import type { RouteRules } from "@edge-cors/core/internal";
+import { publicSuffixes } from "@edge-cors/public-suffix";
 import { build } from "esbuild";
 import { zipSync } from "fflate";
 
@@ -44,58 +46,126 @@ export interface BuildLambdaEdgeResult {
   warnings: readonly PolicyIssue[];
 }
 
-/** The handler module next to this file (`.ts` in the workspace, `.js` once published). */
+/**
+ * The handler module next to this file (`.ts` in the workspace, `.js` once published): the one
+ * without the Public Suffix List, whose verdicts are inlined instead.
+ */
 const HANDLER = fileURLToPath(
-  new URL(`./lambda-edge${extname(fileURLToPath(import.meta.url))}`, import.meta.url),
+  new URL(`./lambda-edge-handler${extname(fileURLToPath(import.meta.url))}`, import.meta.url),
 );
+
+/**
+ * CloudFront's limit on a response a viewer-request function generates, headers and body:
+ * 40 KB. A preflight answer beyond it becomes a 502.
+ */
+export const LAMBDA_EDGE_GENERATED_RESPONSE_MAX_BYTES = 40 * 1024;
 /** Fixed timestamp in the zip, so the same policy always gives the same bytes. */
 const ZIP_MTIME = new Date("2024-01-01T00:00:00Z");
 /** Unix regular file, rw-r--r--: Lambda needs the code world-readable. */
 const ZIP_FILE_ATTRS = 0o100644 << 16;
 
 /** Functions (predicates, onDecision) cannot be inlined: list where they are. */
-function functionPaths(value: unknown, path: string, out: PolicyIssue[]): PolicyIssue[] {
+function functionPaths(value: unknown, path: string, out: PolicyIssue[], depth = 0): PolicyIssue[] {
+  if (depth > 64) return out; // deeper than any policy option: validation reports it
   if (typeof value === "function") {
     out.push({
+      code: "bundle-function",
       path,
       message: "is a function: a bundled policy must be JSON (list origins instead)",
     });
   } else if (Array.isArray(value)) {
-    for (const [i, v] of value.entries()) functionPaths(v, `${path}[${i}]`, out);
+    for (const [i, v] of value.entries()) functionPaths(v, `${path}[${i}]`, out, depth + 1);
   } else if (typeof value === "object" && value !== null) {
-    for (const [k, v] of Object.entries(value)) functionPaths(v, path ? `${path}.${k}` : k, out);
+    for (const [k, v] of Object.entries(value))
+      functionPaths(v, path ? `${path}.${k}` : k, out, depth + 1);
   }
   return out;
 }
 
-/** Read and validate the policy; throws `CorsConfigError` listing every problem. */
+/** The largest preflight answer the rules can generate, in bytes of `name: value` lines. */
+function largestPreflightAnswer(rules: RouteRules): number {
+  let bytes = 0;
+  const line = (name: string, value: number) => {
+    bytes += name.length + 2 + value + 2;
+  };
+  for (const [name, value] of rules.preflightFixedHeaders) line(name, value.length);
+  if (!rules.allowOrigins.any) line("access-control-allow-origin", MAX_ORIGIN_LENGTH);
+  if (rules.allowMethods.echo) line("access-control-allow-methods", 64);
+  if (rules.allowHeaders.echo) line("access-control-allow-headers", ACRH_MAX_LENGTH);
+  if (rules.allowPrivateNetwork) line("access-control-allow-private-network", 4);
+  return bytes;
+}
+
+function answerSizeIssues(cors: Cors): PolicyIssue[] {
+  const { base, routes, patterns } = cors.compiled;
+  const issues: PolicyIssue[] = [];
+  [base, ...routes].forEach((rules, i) => {
+    const bytes = largestPreflightAnswer(rules);
+    if (bytes > LAMBDA_EDGE_GENERATED_RESPONSE_MAX_BYTES) {
+      issues.push({
+        code: "lambda-edge-answer-too-large",
+        path: i === 0 ? "" : `routes[${i - 1}]`,
+        message: `${i === 0 ? "the policy" : `route "${patterns[i - 1]!.path}"`} can answer a preflight with ${bytes} bytes of headers, above CloudFront's ${LAMBDA_EDGE_GENERATED_RESPONSE_MAX_BYTES}-byte limit on generated responses (CloudFront would answer 502): shorten allowHeaders / allowMethods, or use "*"`,
+      });
+    }
+  });
+  return issues;
+}
+
+/**
+ * Read, validate (with the Public Suffix List) and compile the policy once; throws
+ * `CorsConfigError` listing every problem. Also returns the public-suffix verdicts the policy
+ * needed, for inlining.
+ */
 export async function loadPolicy(
   options: Pick<BuildLambdaEdgeOptions, "policyPath" | "policy">,
 ): Promise<{
-  policy: CorsPolicy;
+  policy: unknown;
+  cors: Cors;
+  suffixVerdicts: Record<string, string | null>;
   warnings: readonly PolicyIssue[];
 }> {
-  let policy: CorsPolicy;
+  let input: unknown;
   if (options.policyPath !== undefined) {
-    policy = parsePolicy(await readFile(options.policyPath, "utf8"), options.policyPath);
+    input = await readFile(options.policyPath, "utf8");
   } else if (options.policy !== undefined) {
-    policy = parsePolicy(options.policy);
+    input = options.policy;
   } else {
-    throw new CorsConfigError([{ path: "", message: "no policy: pass policyPath or policy" }]);
+    throw new CorsConfigError([
+      { code: "bundle-no-policy", path: "", message: "no policy: pass policyPath or policy" },
+    ]);
   }
-  const { errors, warnings } = validatePolicy(policy);
-  const all = [...errors, ...functionPaths(policy, "", [])];
-  if (all.length > 0) throw new CorsConfigError(all, warnings);
-  createCors(policy); // The exact compile the handler runs at cold start.
-  return { policy, warnings };
+  const suffixVerdicts: Record<string, string | null> = {};
+  const recordingLookup = (domain: string) => {
+    const verdict = publicSuffixes(domain);
+    suffixVerdicts[domain] = verdict;
+    return verdict;
+  };
+  const loaded = loadCors(input, {
+    publicSuffixes: recordingLookup,
+    ...(options.policyPath !== undefined ? { source: options.policyPath } : {}),
+  });
+  const policy: unknown = typeof input === "string" && loaded.ok ? JSON.parse(input) : input;
+  const issues = [
+    ...(loaded.ok ? answerSizeIssues(loaded.cors) : loaded.issues),
+    ...functionPaths(policy, "", []),
+  ];
+  if (!loaded.ok || issues.length > 0) throw new CorsConfigError(issues, loaded.warnings);
+  return { policy, cors: loaded.cors, suffixVerdicts, warnings: loaded.warnings };
 }
 
-/** The entry module: the handler with the validated policy inlined as a literal. */
-function entrySource(policy: CorsPolicy): string {
+/**
+ * The entry module: the handler with the validated policy inlined as a literal, and the
+ * Public Suffix List's verdicts on its subdomain patterns (any other domain counts as public).
+ */
+function entrySource(policy: unknown, suffixVerdicts: Record<string, string | null>): string {
   return [
-    `import { createEdgeHandler } from ${JSON.stringify(HANDLER)};`,
+    `import { createCors } from "@edge-cors/core";`,
+    `import { edgeHandlerFor } from ${JSON.stringify(HANDLER)};`,
     "// Validated at build time by edge-cors; inlined because Lambda@Edge has no environment variables.",
-    `export const handler = createEdgeHandler(${JSON.stringify(policy)});`,
+    `const verdicts = ${JSON.stringify(suffixVerdicts)};`,
+    "const publicSuffixes = (domain) => (Object.hasOwn(verdicts, domain) ? verdicts[domain] : domain);",
+    `export const handler = edgeHandlerFor(createCors(${JSON.stringify(policy)}, { publicSuffixes }));`,
     "",
   ].join("\n");
 }
@@ -104,10 +174,10 @@ function entrySource(policy: CorsPolicy): string {
 export async function buildLambdaEdge(
   options: BuildLambdaEdgeOptions,
 ): Promise<BuildLambdaEdgeResult> {
-  const { policy, warnings } = await loadPolicy(options);
+  const { policy, suffixVerdicts, warnings } = await loadPolicy(options);
   const out = await build({
     stdin: {
-      contents: entrySource(policy),
+      contents: entrySource(policy, suffixVerdicts),
       resolveDir: fileURLToPath(new URL(".", import.meta.url)),
       sourcefile: "lambda-edge-entry.ts",
       loader: "ts",

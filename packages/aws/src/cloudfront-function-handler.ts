@@ -6,7 +6,7 @@
  *
  * This module is bundled into the function: no `Request`/`Response`/`Headers` here.
  */
-import { answerPreflight, type PreflightPlans } from "@edge-cors/core/internal";
+import { answerPlainRequest, type CompiledPolicy } from "@edge-cors/core/internal";
 import type { CloudFrontFunctionsEvent, CloudFrontFunctionsHeaders } from "aws-lambda";
 
 /** `event.request` of a viewer-request event: header names are lower-case, values `{ value, multiValue? }`. */
@@ -40,18 +40,21 @@ function headerValue(headers: CloudFrontFunctionsHeaders, name: string): string 
   return value;
 }
 
+/** The parts of a compiled policy the function inlines. */
+export type FunctionPlans = Pick<
+  CompiledPolicy,
+  "base" | "patterns" | "routes" | "ambiguous" | "pathCase"
+>;
+
 /** The handler for a compiled policy (its plans must have no origin predicate). */
-export function createFunctionHandler(plans: PreflightPlans): FunctionHandler {
+export function createFunctionHandler(plans: FunctionPlans): FunctionHandler {
   return (event) => {
     const request = event.request;
     const h = request.headers ?? {};
-    const answer = answerPreflight(plans, {
+    const answer = answerPlainRequest(plans, {
       method: request.method,
       path: request.uri,
-      origin: headerValue(h, "origin"),
-      acrm: headerValue(h, "access-control-request-method"),
-      acrh: headerValue(h, "access-control-request-headers"),
-      acrpn: headerValue(h, "access-control-request-private-network"),
+      headers: { get: (name) => headerValue(h, name) },
     });
     if (answer === null) return request;
     const headers: Record<string, { value: string }> = {};

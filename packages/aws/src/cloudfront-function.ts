@@ -16,8 +16,7 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, extname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { CorsConfigError, type PolicyIssue, parsePolicy } from "@edge-cors/core";
-import { compilePolicy } from "@edge-cors/core/internal";
+import { CorsConfigError, type PolicyIssue } from "@edge-cors/core";
 import { build, transform } from "esbuild";
 import { loadPolicy } from "./build.ts";
 
@@ -75,48 +74,68 @@ Object.defineProperty(S.prototype, "length", { get: notIterable });
 Object.defineProperty(M.prototype, "length", { get: notIterable });
 `;
 
-/** Policy options that need the response path or code, which a preflight-only function lacks. */
+/** Policy options that need the response path, which a preflight-only function lacks. */
 function preflightOnlyIssues(policy: unknown): PolicyIssue[] {
   const out: PolicyIssue[] = [];
   if (typeof policy !== "object" || policy === null) return out;
   const p = policy as Record<string, unknown>;
   if (p.mode === "report") {
     out.push({
+      code: "cloudfront-function-report-mode",
       path: "mode",
       message:
         '"report" lets preflights through to record the decision on the response; a CloudFront Function that only answers preflights cannot. Use Lambda@Edge for report mode.',
     });
   }
-  if (p.debug === true) {
-    out.push({
-      path: "debug",
-      message:
-        "the X-CORS-Decision header is not produced by the CloudFront Function (it would exceed its size budget). Use Lambda@Edge or `edge-cors explain` to debug.",
-    });
-  }
+  const routes = Array.isArray(p.routes) ? (p.routes as unknown[]) : [];
+  [p, ...routes].forEach((entry, i) => {
+    if (
+      typeof entry === "object" &&
+      entry !== null &&
+      (entry as Record<string, unknown>).decisionHeader === true
+    ) {
+      out.push({
+        code: "cloudfront-function-decision-header",
+        path: i === 0 ? "decisionHeader" : `routes[${i - 1}].decisionHeader`,
+        message:
+          "the X-Cors-Decision header is not produced by the CloudFront Function (it would exceed its size budget). Use Lambda@Edge or `edge-cors explain` to debug.",
+      });
+    }
+  });
   return out;
 }
 
-/** Read, validate and compile; throws `CorsConfigError` listing every problem. */
+/** Read, validate and compile once; throws `CorsConfigError` listing every problem. */
 async function compileForFunction(options: BuildCloudFrontFunctionOptions) {
-  if (options.policyPath === undefined && options.policy === undefined) await loadPolicy(options);
-  const raw =
-    options.policyPath !== undefined ? await readFile(options.policyPath, "utf8") : options.policy;
-  const parsed = parsePolicy(raw, options.policyPath);
-  const refusals = preflightOnlyIssues(parsed);
-  let warnings: readonly PolicyIssue[];
+  let loaded: Awaited<ReturnType<typeof loadPolicy>> | null = null;
+  let failure: CorsConfigError | null = null;
   try {
     // Every validation error, plus predicates/onDecision (functions cannot be inlined).
-    ({ warnings } = await loadPolicy({ policy: parsed }));
+    loaded = await loadPolicy(options);
   } catch (e) {
-    if (e instanceof CorsConfigError) {
-      throw new CorsConfigError([...e.issues, ...refusals], e.warnings);
-    }
-    throw e;
+    if (!(e instanceof CorsConfigError)) throw e;
+    failure = e;
   }
-  if (refusals.length > 0) throw new CorsConfigError(refusals, warnings);
-  const { compiled } = compilePolicy(parsed);
-  return { plans: { base: compiled.base, routes: compiled.routes }, warnings };
+  const raw =
+    loaded?.policy ??
+    (options.policyPath !== undefined
+      ? safeParse(await readFile(options.policyPath, "utf8"))
+      : options.policy);
+  const refusals = preflightOnlyIssues(typeof raw === "string" ? safeParse(raw) : raw);
+  if (failure !== null)
+    throw new CorsConfigError([...failure.issues, ...refusals], failure.warnings);
+  if (refusals.length > 0) throw new CorsConfigError(refusals, loaded!.warnings);
+  const { base, patterns, routes, ambiguous, pathCase } = loaded!.cors.compiled;
+  return { plans: { base, patterns, routes, ambiguous, pathCase }, warnings: loaded!.warnings };
+}
+
+function safeParse(text: unknown): unknown {
+  if (typeof text !== "string") return text;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
 }
 
 /** One level of `value` as source, with `child` producing the source of each nested value. */
@@ -244,7 +263,7 @@ async function functionCode(plans: { declarations: string; expression: string })
  * Functions `cloudfront-js-2.0` viewer-request function.
  *
  * Refused, with the reason: origin predicates and `onDecision` (functions cannot be inlined),
- * `mode: "report"` and `debug: true` (they need the response path). `routes` are supported:
+ * `mode: "report"` and `decisionHeader: true` (they need the response path). `routes` are supported:
  * the route is chosen on `event.request.uri`.
  */
 export async function buildCloudFrontFunction(
@@ -257,6 +276,7 @@ export async function buildCloudFrontFunction(
     throw new CorsConfigError(
       [
         {
+          code: "cloudfront-function-too-large",
           path: "",
           message: `the generated CloudFront Function is ${bytes} bytes, above CloudFront Functions' ${CLOUDFRONT_FUNCTION_MAX_BYTES}-byte code limit: shorten the origin lists (subdomain patterns) or use Lambda@Edge`,
         },

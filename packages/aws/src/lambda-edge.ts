@@ -10,32 +10,21 @@
  * Lambda@Edge has no environment variables: bundle the policy with the function
  * (`workers/lambda-edge` builds a zip with the policy inlined).
  */
-import { type Cors, type CorsPolicy, createCors } from "@edge-cors/core";
-import type {
-  CloudFrontRequest,
-  CloudFrontRequestEvent,
-  CloudFrontResponse,
-  CloudFrontResponseEvent,
-  CloudFrontResultResponse,
-} from "aws-lambda";
-import {
-  applyToCloudFrontHeaders,
-  fromCloudFrontHeaders,
-  fromCloudFrontRequest,
-  toCloudFrontResponse,
-} from "./cloudfront.ts";
-import { corsHeaderChanges } from "./web.ts";
+import { type CorsPolicy, createCors, type PublicSuffixLookup } from "@edge-cors/core";
+import { publicSuffixes } from "@edge-cors/public-suffix";
+import { type EdgeHandler, edgeHandlerFor } from "./lambda-edge-handler.ts";
 
-/** The four Lambda@Edge event types. */
-export type EdgeEvent = CloudFrontRequestEvent | CloudFrontResponseEvent;
-/** A forwarded request (request triggers), a generated response, or the decorated response. */
-export type EdgeResult = CloudFrontRequest | CloudFrontResultResponse | CloudFrontResponse;
-/** Attach the same handler to a request trigger and a response trigger. */
-export type EdgeHandler = (event: EdgeEvent) => Promise<EdgeResult>;
+export {
+  type EdgeEvent,
+  type EdgeHandler,
+  type EdgeResult,
+  edgeHandlerFor,
+} from "./lambda-edge-handler.ts";
 
 /**
- * Compile `policy` once (throws `CorsConfigError` listing every problem) and return the
- * Lambda@Edge handler. It dispatches on `Records[0].cf.config.eventType`.
+ * Compile `policy` once (with the Public Suffix List; throws `CorsConfigError` listing every
+ * problem) and return the Lambda@Edge handler. It dispatches on
+ * `Records[0].cf.config.eventType`.
  *
  * @example
  * ```ts
@@ -44,46 +33,9 @@ export type EdgeHandler = (event: EdgeEvent) => Promise<EdgeResult>;
  * export const handler = createEdgeHandler(policy);
  * ```
  */
-export function createEdgeHandler(policy: CorsPolicy): EdgeHandler {
-  const cors = createCors(policy);
-  return async (event) => {
-    const cf = event.Records[0]!.cf;
-    switch (cf.config.eventType) {
-      case "origin-response":
-      case "viewer-response":
-        return decorateResponse(
-          cors,
-          (cf as ResponseRecord).request,
-          (cf as ResponseRecord).response,
-        );
-      default:
-        return answerPreflight(cors, (cf as RequestRecord).request);
-    }
-  };
-}
-
-type RequestRecord = CloudFrontRequestEvent["Records"][number]["cf"];
-type ResponseRecord = CloudFrontResponseEvent["Records"][number]["cf"];
-
-/** viewer-request / origin-request: answer a preflight, forward everything else untouched. */
-async function answerPreflight(cors: Cors, cfRequest: CloudFrontRequest): Promise<EdgeResult> {
-  const request = fromCloudFrontRequest(cfRequest);
-  if (request === null) return cfRequest;
-  const answer = await cors.preflight(request);
-  return answer === null ? cfRequest : toCloudFrontResponse(answer);
-}
-
-/** origin-response / viewer-response: put the CORS headers on the response CloudFront is about to use. */
-async function decorateResponse(
-  cors: Cors,
-  cfRequest: ResponseRecord["request"],
-  response: CloudFrontResponse,
-): Promise<EdgeResult> {
-  const request = fromCloudFrontRequest(cfRequest);
-  if (request === null) return response;
-  response.headers ??= {};
-  const before = fromCloudFrontHeaders(response.headers);
-  const changes = await corsHeaderChanges(cors, request, Number(response.status), before);
-  applyToCloudFrontHeaders(response.headers, changes);
-  return response;
+export function createEdgeHandler(
+  policy: CorsPolicy,
+  options: { publicSuffixes?: PublicSuffixLookup } = {},
+): EdgeHandler {
+  return edgeHandlerFor(createCors(policy, { publicSuffixes, ...options }));
 }

@@ -12,6 +12,7 @@
  * when it is on, API Gateway / Lambda answer preflights themselves and drop these headers.
  */
 import { type CorsPolicy, createCors } from "@edge-cors/core";
+import { publicSuffixes } from "@edge-cors/public-suffix";
 import type {
   APIGatewayProxyEvent,
   APIGatewayProxyEventV2,
@@ -59,7 +60,7 @@ export function withCors<E extends LambdaHttpEvent, R>(
   handler: LambdaHttpHandler<E, R>,
   policy: CorsPolicy,
 ): (event: E, context: Context) => Promise<CorsResultFor<E>> {
-  const cors = createCors(policy);
+  const cors = createCors(policy, { publicSuffixes });
   return async (event, context) => {
     if (isPayloadV1(event)) {
       const request = fromV1Event(event);

@@ -1,5 +1,5 @@
-import { type Cors, type CorsPolicy, createCors, parsePolicy } from "@edge-cors/core";
-import { isWebSocketUpgrade } from "@edge-cors/edge";
+import { type Cors, type CorsPolicy, PolicyCache } from "@edge-cors/core";
+import { publicSuffixes } from "@edge-cors/public-suffix";
 
 /** A policy as an object, or as a JSON string (e.g. straight from a `[vars]` entry). */
 export type PolicyInput = CorsPolicy | string;
@@ -8,64 +8,16 @@ export type PolicyInput = CorsPolicy | string;
 const MAX_COMPILED = 16;
 
 /**
- * Compiles each distinct policy once per isolate: by the `env` object it came from, by object
- * identity, and by JSON text (so `(env) => JSON.parse(env.CORS_POLICY)` still compiles once).
- */
-class PolicyCache<Env> {
-  readonly #byEnv = new WeakMap<object, Cors>();
-  readonly #byObject = new WeakMap<object, Cors>();
-  readonly #byText = new Map<string, Cors>();
-  readonly #select: (env: Env) => PolicyInput;
-
-  constructor(select: (env: Env) => PolicyInput) {
-    this.#select = select;
-  }
-
-  get(env: Env): Cors {
-    const envKey = typeof env === "object" && env !== null ? env : null;
-    const known = envKey === null ? undefined : this.#byEnv.get(envKey);
-    if (known !== undefined) return known;
-    const cors = this.#compile(this.#select(env));
-    if (envKey !== null) this.#byEnv.set(envKey, cors);
-    return cors;
-  }
-
-  #compile(input: PolicyInput): Cors {
-    if (typeof input === "object" && input !== null) {
-      const hit = this.#byObject.get(input);
-      if (hit !== undefined) return hit;
-    }
-    const text = typeof input === "string" ? input : jsonKey(input);
-    const cached = text === null ? undefined : this.#byText.get(text);
-    const cors = cached ?? createCors(parsePolicy(input, "policy"));
-    if (typeof input === "object" && input !== null) this.#byObject.set(input, cors);
-    if (text !== null && cached === undefined) {
-      if (this.#byText.size >= MAX_COMPILED) this.#byText.delete(this.#byText.keys().next().value!);
-      this.#byText.set(text, cors);
-    }
-    return cors;
-  }
-}
-
-/** The policy's JSON text, or null when it holds code (an origin predicate, onDecision). */
-function jsonKey(policy: CorsPolicy): string | null {
-  let code = false;
-  const text = JSON.stringify(policy, (_k, v) => {
-    if (typeof v === "function") code = true;
-    return v;
-  });
-  return code ? null : text;
-}
-
-/**
  * Wrap an existing Worker's `ExportedHandler` with CORS: preflights are answered in the
  * Worker (the handler never sees them), every other response gets the CORS headers for its
- * request after the handler (and any cache it reads) answered. WebSocket upgrades go to the
+ * request after the handler (and any cache it reads) answered. WebSocket handshakes from an
+ * origin the policy refuses get 403 (see `checkWebSocketOrigin`); allowed ones reach the
  * handler untouched. Other handlers (`scheduled`, `queue`, …) are kept as they are.
  *
  * `policy` is an object, a JSON string, or `(env) => policy` for policies that live in
  * `[vars]`. A static policy is compiled here, so an invalid one throws a `CorsConfigError` at
- * startup; a policy from `env` is compiled on first use, once per isolate per distinct policy.
+ * startup; a policy from `env` is compiled on first use, once per isolate per distinct policy
+ * (an invalid one throws its `CorsConfigError` from `fetch`, every time, without recompiling).
  *
  * @example
  * ```ts
@@ -78,21 +30,25 @@ export function withCors<Env = unknown, QueueHandlerMessage = unknown, CfHostMet
 ): ExportedHandler<Env, QueueHandlerMessage, CfHostMetadata> {
   const inner = handler.fetch;
   if (typeof inner !== "function") throw new TypeError("withCors: the handler has no fetch()");
-  const corsFor: (env: Env) => Cors =
-    typeof policy === "function"
-      ? (
-          (cache) => (env: Env) =>
-            cache.get(env)
-        )(new PolicyCache(policy))
-      : (
-          (cors) => () =>
-            cors
-        )(createCors(parsePolicy(policy, "policy")));
-
-  const fetch: ExportedHandlerFetchHandler<Env, CfHostMetadata> = (request, env, ctx) => {
-    const next = (r: Request) => inner.call(handler, r as typeof request, env, ctx);
-    if (isWebSocketUpgrade(request)) return Promise.resolve(next(request));
-    return corsFor(env).handle(request, next);
-  };
+  const cache = new PolicyCache({ source: "policy", publicSuffixes, limit: MAX_COMPILED });
+  let corsFor: (env: Env) => Cors;
+  if (typeof policy === "function") {
+    const select = policy;
+    // One `env` object per isolate and configuration: remember its Cors, skip the lookup.
+    const byEnv = new WeakMap<object, Cors>();
+    corsFor = (env) => {
+      const key = typeof env === "object" && env !== null ? env : null;
+      const known = key === null ? undefined : byEnv.get(key);
+      if (known !== undefined) return known;
+      const cors = cache.get(select(env));
+      if (key !== null) byEnv.set(key, cors);
+      return cors;
+    };
+  } else {
+    const cors = cache.get(policy);
+    corsFor = () => cors;
+  }
+  const fetch: ExportedHandlerFetchHandler<Env, CfHostMetadata> = (request, env, ctx) =>
+    corsFor(env).handle(request, (r) => inner.call(handler, r as typeof request, env, ctx));
   return { ...handler, fetch };
 }

@@ -1,185 +1,169 @@
-import { CorsConfigError, type PolicyIssue } from "./errors.ts";
-import { decide, requestFacts } from "./explain.ts";
+import type { CompiledPolicy, RouteRules } from "./compile.ts";
 import {
-  actualGrant,
-  applyGrant,
+  type CorsDecision,
+  classify,
+  decide,
+  isWebSocketHandshake,
   originAllowed,
+  rulesForUrl,
+} from "./decide.ts";
+import { decisionHeaderValue, describeDecision } from "./explain.ts";
+import type { PolicyIssue } from "./issues.ts";
+import { rawPathOf } from "./paths.ts";
+import type { Decision } from "./policy.ts";
+import {
+  answerResponse,
+  decorateResponse,
   type PreflightTemplates,
-  preflightResponse,
   preflightTemplates,
-} from "./grant.ts";
-import { type CompiledPolicy, compilePolicy, type Plan } from "./plan.ts";
-import type { CorsPolicy, Decision } from "./policy.ts";
-import { matchPath, type PathPattern, pathnameOf } from "./routes.ts";
-
-/** A plan with its prebuilt preflight answers. */
-interface Entry {
-  plan: Plan;
-  t: PreflightTemplates;
-}
+} from "./render.ts";
 
 /** The downstream handler: the app, the upstream proxy, the next middleware. */
 export type Next = (request: Request) => Response | Promise<Response>;
 
-/** A compiled policy, ready to answer requests. Create it once, use it for every request. */
+/**
+ * A compiled policy, ready to answer requests. Create it once, use it for every request.
+ * `context` is handed to an origin predicate as its third argument (Hono passes its Context).
+ */
 export interface Cors {
   /**
-   * Middleware semantics: answers a CORS preflight itself (never calling `next`), passes
-   * every other request to `next` and puts the CORS headers on its response.
+   * Middleware semantics: answers a CORS preflight (and refuses a WebSocket handshake from an
+   * origin the policy does not allow) itself, never calling `next`; passes every other
+   * request to `next` and puts the CORS headers on its response.
    */
-  handle(request: Request, next: Next): Promise<Response>;
+  handle(request: Request, next: Next, context?: unknown): Promise<Response>;
   /**
-   * The preflight answer (204 with grants, or 403 without), or `null` when the request is
-   * not a CORS preflight (or the policy is in report mode) and must go on to the app.
+   * edge-cors's own answer: the preflight answer (204 with grants, or 403 without) or a
+   * refused WebSocket handshake (403); `null` when the request must go on to the app (also
+   * always in report mode).
    */
-  preflight(request: Request): Response | null | Promise<Response | null>;
+  preflight(request: Request, context?: unknown): Response | null | Promise<Response | null>;
   /** Put the CORS headers for `request` on `response` (copied only if its headers are immutable). */
-  decorate(request: Request, response: Response): Response | Promise<Response>;
+  decorate(request: Request, response: Response, context?: unknown): Response | Promise<Response>;
   /** The decision for `request`, as data, with reasons in plain words. */
-  explain(request: Request): Promise<Decision>;
+  explain(request: Request, context?: unknown): Promise<Decision>;
   /** Accepted but suspicious parts of the policy (e.g. Max-Age above an engine's cap). */
   readonly warnings: readonly PolicyIssue[];
+  /** The compiled policy (for code generators and tooling; not needed to answer requests). */
+  readonly compiled: CompiledPolicy;
 }
 
 class CompiledCors implements Cors {
   readonly warnings: readonly PolicyIssue[];
-  readonly #c: CompiledPolicy;
-  readonly #base: Entry;
-  readonly #routes: ReadonlyArray<{ pattern: PathPattern; e: Entry }>;
-  /** Report mode, debug header or onDecision: every request goes through `decide`. */
-  readonly #slow: boolean;
+  readonly compiled: CompiledPolicy;
+  readonly #templates = new Map<RouteRules, PreflightTemplates>();
+  readonly #report: boolean;
+  /** onDecision or the decision header: the decision is also put into words. */
+  readonly #describe: boolean;
 
-  constructor(c: CompiledPolicy, warnings: readonly PolicyIssue[]) {
-    this.#c = c;
-    const entry = (plan: Plan): Entry => ({ plan, t: preflightTemplates(plan) });
-    this.#base = entry(c.base);
-    this.#routes = c.routes.map((r) => ({ pattern: r.pattern, e: entry(r.plan) }));
+  constructor(compiled: CompiledPolicy, warnings: readonly PolicyIssue[]) {
+    this.compiled = compiled;
     this.warnings = warnings;
-    this.#slow = c.mode === "report" || c.debug || c.onDecision !== null;
+    for (const rules of [compiled.base, ...compiled.routes, compiled.ambiguous])
+      this.#templates.set(rules, preflightTemplates(rules));
+    this.#report = compiled.mode === "report";
+    this.#describe =
+      compiled.onDecision !== null ||
+      [compiled.base, ...compiled.routes].some((rules) => rules.decisionHeader);
   }
 
-  #entry(request: Request): Entry {
-    const routes = this.#routes;
-    if (routes.length === 0) return this.#base;
-    const path = pathnameOf(request.url);
-    for (const r of routes) if (matchPath(r.pattern, path)) return r.e;
-    return this.#base;
+  /** Classify, pick the rules, check the origin, decide: the one decision, for every method. */
+  #decide(request: Request, context: unknown): CorsDecision | Promise<CorsDecision> {
+    const headers = request.headers;
+    const facts = classify(request.method, headers);
+    const rules = rulesForUrl(this.compiled, request.url);
+    if (facts.origin === null) return decide(rules, facts, headers, false);
+    const verdict = originAllowed(rules, facts.origin, request, context);
+    if (typeof verdict === "boolean") return decide(rules, facts, headers, verdict);
+    return verdict.then((ok) => decide(rules, facts, headers, ok));
   }
 
-  #plan(request: Request): Plan {
-    return this.#entry(request).plan;
-  }
-
-  async handle(request: Request, next: Next): Promise<Response> {
-    if (this.#slow) return this.#handleSlow(request, next);
-    const e = this.#entry(request);
-    const plan = e.plan;
-    const h = request.headers;
-    const origin = h.get("origin");
-    if (origin !== null && request.method === "OPTIONS") {
-      const acrm = h.get("access-control-request-method");
-      // Fetch §CORS-preflight fetch: a preflight is OPTIONS with Origin and ACRM; any other OPTIONS is the app's.
-      if (acrm !== null) {
-        const ok = originAllowed(plan, origin, request);
-        return this.#answer(e, h, origin, acrm, typeof ok === "boolean" ? ok : await ok);
+  /** Hand the decision to onDecision; return the decision header's value (or null). */
+  #observe(decision: CorsDecision, request: Request): string | null {
+    if (!this.#describe) return null;
+    const described = describeDecision(
+      decision,
+      this.compiled,
+      request.method,
+      rawPathOf(request.url),
+    );
+    const onDecision = this.compiled.onDecision;
+    if (onDecision !== null) {
+      try {
+        onDecision(described);
+      } catch {
+        // onDecision must not break requests.
       }
     }
-    const response = await next(request);
-    if (origin === null)
-      return applyGrant(response, actualGrant(plan, null, false), plan.varyOrigin);
-    const ok = originAllowed(plan, origin, request);
-    return applyGrant(
-      response,
-      actualGrant(plan, origin, typeof ok === "boolean" ? ok : await ok),
-      plan.varyOrigin,
+    return decision.rules.decisionHeader ? decisionHeaderValue(decision, described.reason) : null;
+  }
+
+  /** edge-cors's own answer for a decision, or null when the request goes on. */
+  #answer(decision: CorsDecision, decisionHeader: string | null): Response | null {
+    if (this.#report) return null;
+    if (decision.kind === "preflight" || (decision.kind === "websocket" && !decision.allowed))
+      return answerResponse(decision, this.#templates.get(decision.rules)!, decisionHeader);
+    return null;
+  }
+
+  #decorate(decision: CorsDecision, response: Response, header: string | null): Response {
+    return this.#report ? response : decorateResponse(response, decision, header);
+  }
+
+  async handle(request: Request, next: Next, context?: unknown): Promise<Response> {
+    const pending = this.#decide(request, context);
+    const decision = pending instanceof Promise ? await pending : pending;
+    const header = this.#observe(decision, request);
+    const answer = this.#answer(decision, header);
+    if (answer !== null) return answer;
+    return this.#decorate(decision, await next(request), header);
+  }
+
+  preflight(request: Request, context?: unknown): Response | null | Promise<Response | null> {
+    // Only preflights and WebSocket handshakes can be answered here; every other request is
+    // decided (and observed) once, in decorate.
+    if (this.#report) return null;
+    const headers = request.headers;
+    const method = request.method;
+    if (headers.get("origin") === null) return null;
+    if (
+      method === "OPTIONS"
+        ? headers.get("access-control-request-method") === null
+        : !isWebSocketHandshake(method, headers)
+    )
+      return null;
+    const pending = this.#decide(request, context);
+    const finish = (decision: CorsDecision) => {
+      if (decision.kind !== "preflight" && (decision.kind !== "websocket" || decision.allowed))
+        return null;
+      return this.#answer(decision, this.#observe(decision, request));
+    };
+    return pending instanceof Promise ? pending.then(finish) : finish(pending);
+  }
+
+  decorate(request: Request, response: Response, context?: unknown): Response | Promise<Response> {
+    const pending = this.#decide(request, context);
+    const finish = (decision: CorsDecision) =>
+      this.#decorate(decision, response, this.#observe(decision, request));
+    return pending instanceof Promise ? pending.then(finish) : finish(pending);
+  }
+
+  async explain(request: Request, context?: unknown): Promise<Decision> {
+    const decision = await this.#decide(request, context);
+    return describeDecision(
+      decision,
+      this.compiled,
+      request.method,
+      rawPathOf(request.url),
+      request.headers.get("access-control-request-private-network") === "true",
     );
   }
-
-  #answer(e: Entry, h: Headers, origin: string, acrm: string, allowed: boolean): Response {
-    const plan = e.plan;
-    return preflightResponse(
-      plan,
-      e.t,
-      origin,
-      allowed,
-      acrm,
-      h.get("access-control-request-headers"),
-      plan.privateNetwork && h.get("access-control-request-private-network") === "true",
-    );
-  }
-
-  preflight(request: Request): Response | null | Promise<Response | null> {
-    const origin = request.headers.get("origin");
-    if (origin === null || request.method !== "OPTIONS") return null;
-    const acrm = request.headers.get("access-control-request-method");
-    if (acrm === null) return null;
-    if (this.#slow) {
-      // Report mode: the preflight goes on; `decorate` records the decision once.
-      if (this.#c.mode === "report") return null;
-      return this.#report(request).then(decisionResponse);
-    }
-    const e = this.#entry(request);
-    const h = request.headers;
-    const ok = originAllowed(e.plan, origin, request);
-    if (typeof ok === "boolean") return this.#answer(e, h, origin, acrm, ok);
-    return ok.then((a) => this.#answer(e, h, origin, acrm, a));
-  }
-
-  decorate(request: Request, response: Response): Response | Promise<Response> {
-    if (this.#slow) return this.#report(request).then((d) => applyDecision(d, response));
-    const plan = this.#plan(request);
-    const origin = request.headers.get("origin");
-    if (origin === null)
-      return applyGrant(response, actualGrant(plan, null, false), plan.varyOrigin);
-    const ok = originAllowed(plan, origin, request);
-    if (typeof ok === "boolean")
-      return applyGrant(response, actualGrant(plan, origin, ok), plan.varyOrigin);
-    return ok.then((a) => applyGrant(response, actualGrant(plan, origin, a), plan.varyOrigin));
-  }
-
-  async explain(request: Request): Promise<Decision> {
-    const plan = this.#plan(request);
-    const f = requestFacts(request);
-    const ok = f.origin === null ? false : await originAllowed(plan, f.origin, request);
-    return decide(plan, f, ok, this.#c.mode, this.#c.debug);
-  }
-
-  /** Decide, and hand the decision to onDecision. */
-  async #report(request: Request): Promise<Decision> {
-    const d = await this.explain(request);
-    try {
-      this.#c.onDecision?.(d);
-    } catch {
-      // onDecision must not break requests.
-    }
-    return d;
-  }
-
-  async #handleSlow(request: Request, next: Next): Promise<Response> {
-    const d = await this.#report(request);
-    if (d.mode === "report") return next(request);
-    if (d.kind === "preflight") return decisionResponse(d);
-    return applyDecision(d, await next(request));
-  }
 }
 
-function decisionResponse(d: Decision): Response {
-  return new Response(null, { status: d.status, headers: d.headers });
-}
-
-function applyDecision(d: Decision, response: Response): Response {
-  if (d.mode === "report") return response;
-  const { vary, ...rest } = d.headers;
-  return applyGrant(response, rest, vary !== undefined);
-}
-
-/**
- * Validate `policy` and compile it. Throws `CorsConfigError` listing every problem when the
- * policy is invalid or insecure; otherwise every header value is precomputed and the
- * returned `Cors` answers requests without further validation.
- */
-export function createCors(policy: CorsPolicy): Cors {
-  const { compiled, errors, warnings } = compilePolicy(policy);
-  if (errors.length > 0) throw new CorsConfigError(errors, warnings);
+/** Wrap an already validated compiled policy (see `compilePolicy`, `loadCors`). */
+export function corsFromCompiled(
+  compiled: CompiledPolicy,
+  warnings: readonly PolicyIssue[] = [],
+): Cors {
   return new CompiledCors(compiled, warnings);
 }

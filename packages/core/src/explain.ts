@@ -1,184 +1,221 @@
-import {
-  actualGrant,
-  PREFLIGHT_OK_STATUS,
-  PREFLIGHT_REFUSED_STATUS,
-  preflightGrant,
-  type Refusal,
-} from "./grant.ts";
+/**
+ * A decision in plain words: `explain()`, `onDecision`, the decision header and the edge
+ * layers' decision log all show these. Only the words are made here; what was decided comes
+ * from decide.ts, and the headers from render.ts.
+ */
+import type { CompiledPolicy, RouteRules } from "./compile.ts";
+import type { CorsDecision } from "./decide.ts";
 import { ACRH_MAX_EMPTY, ACRH_MAX_LENGTH, ACRH_MAX_OWS } from "./names.ts";
 import { MAX_ORIGIN_LENGTH } from "./origins.ts";
-import type { Plan } from "./plan.ts";
-import type { Decision, RequestKind } from "./policy.ts";
-import { effectiveCacheSeconds, NON_WILDCARD_REQUEST_HEADERS } from "./spec.ts";
+import { canonicalPath, MAX_PATH_LENGTH, pathInterpretations } from "./paths.ts";
+import type { Decision } from "./policy.ts";
+import { answerStatus, decisionHeaders } from "./render.ts";
+import { firstMatch } from "./routes.ts";
+import { effectiveCacheSeconds } from "./spec.ts";
 
-/** Everything explain needs about a request, read once. */
-export interface RequestFacts {
-  kind: RequestKind;
-  origin: string | null;
-  method: string;
-  acrm: string | null;
-  acrh: string | null;
-  pna: boolean;
-}
-
-export function requestFacts(request: Request): RequestFacts {
-  const h = request.headers;
-  const origin = h.get("origin");
-  const acrm = h.get("access-control-request-method");
-  const kind: RequestKind =
-    request.method === "OPTIONS"
-      ? origin !== null && acrm !== null
-        ? "preflight"
-        : "plain-options"
-      : origin !== null
-        ? "actual"
-        : "not-cors";
-  return {
-    kind,
-    origin,
-    method: request.method,
-    acrm,
-    acrh: h.get("access-control-request-headers"),
-    pna: h.get("access-control-request-private-network") === "true",
-  };
-}
-
-const where = (plan: Plan) =>
-  plan.route === null ? "allowOrigins" : `allowOrigins of route "${plan.route}"`;
 const clip = (s: string) => (s.length > 80 ? `${s.slice(0, 77)}…` : s);
 
-function originReason(plan: Plan, origin: string): string {
-  if (origin === "null") {
-    return 'Origin is "null" (a sandboxed iframe, data: URL, file: page or cross-origin redirect): it is never allowed, since anyone can produce it';
-  }
-  if (origin.length > MAX_ORIGIN_LENGTH)
-    return `Origin is longer than ${MAX_ORIGIN_LENGTH} bytes: refused unread`;
-  return `Origin ${clip(origin)} is not allowed: add "${clip(origin)}" (or a pattern covering it) to ${where(plan)}`;
-}
+const where = (rules: RouteRules, option: string) =>
+  rules.route === null ? option : `${option} of route "${rules.route}"`;
 
-function refusalReason(
-  plan: Plan,
-  f: RequestFacts,
-  refusal: Refusal,
-  name: string | undefined,
-): string {
-  switch (refusal) {
-    case "origin":
-      return originReason(plan, f.origin!);
-    case "method": {
-      const m = clip(f.acrm!);
-      const upper = m.toUpperCase();
+const grantedBy = (rules: RouteRules) =>
+  rules.allowOrigins.any ? 'allowOrigins "*"' : where(rules, "allowOrigins");
+
+/** The decision's reason and, when a change would get the grant, the fix. */
+function reasonAndFix(
+  decision: CorsDecision,
+  compiled: CompiledPolicy,
+  path: string,
+): { reason: string; fix: string | null } {
+  const { rules, origin } = decision;
+  const name = decision.refusedName ?? "";
+  switch (decision.refusal) {
+    case "origin-null":
+      return {
+        reason:
+          'Origin is "null" (a sandboxed iframe, data: URL, file: page or cross-origin redirect): it is never allowed, since anyone can produce it',
+        fix: null,
+      };
+    case "origin-too-long":
+      return {
+        reason: `Origin is longer than ${MAX_ORIGIN_LENGTH} bytes: refused unread`,
+        fix: null,
+      };
+    case "origin-not-allowed":
+      return {
+        reason: `Origin ${clip(origin!)} is not allowed`,
+        fix: `add "${clip(origin!)}" (or a pattern covering it) to ${where(rules, "allowOrigins")}`,
+      };
+    case "method-not-allowed": {
+      const upper = name.toUpperCase();
       const hint =
-        upper !== m && plan.methods.names.has(upper)
-          ? ` (allowMethods has "${upper}", but browsers send "${m}" as written and compare case-sensitively)`
+        upper !== name && rules.allowMethods.names.has(upper)
+          ? ` (allowMethods has "${upper}", but browsers send "${clip(name)}" as written and compare case-sensitively)`
           : "";
-      return `Access-Control-Request-Method ${m} is not in allowMethods: add "${m}" to allowMethods${hint}`;
+      return {
+        reason: `Access-Control-Request-Method ${clip(name)} is not in ${where(rules, "allowMethods")}`,
+        fix: `add "${clip(name)}" to ${where(rules, "allowMethods")}${hint}`,
+      };
     }
-    case "headers":
-      if (name !== undefined && NON_WILDCARD_REQUEST_HEADERS.has(name) && plan.headers.any) {
-        return `Access-Control-Request-Headers asks for ${name}, which "*" never covers (Fetch): list "Authorization" in allowHeaders`;
-      }
-      return `Access-Control-Request-Headers asks for ${clip(name ?? "?")}, which allowHeaders does not list: add "${clip(name ?? "?")}" to allowHeaders`;
+    case "authorization-not-covered":
+      return {
+        reason: `Access-Control-Request-Headers asks for ${name}, which "*" never covers (Fetch)`,
+        fix: `list "Authorization" in ${where(rules, "allowHeaders")}`,
+      };
+    case "header-not-allowed":
+      return {
+        reason: `Access-Control-Request-Headers asks for ${clip(name)}, which ${where(rules, "allowHeaders")} does not list`,
+        fix: `add "${clip(name)}" to ${where(rules, "allowHeaders")}`,
+      };
     case "headers-malformed":
-      return `Access-Control-Request-Headers is malformed or beyond the bounds (${ACRH_MAX_LENGTH} bytes, ${ACRH_MAX_EMPTY} empty elements, ${ACRH_MAX_OWS} spaces around a name): preflight refused`;
+      return {
+        reason: `Access-Control-Request-Headers is malformed or beyond the bounds (${ACRH_MAX_LENGTH} bytes, ${ACRH_MAX_EMPTY} empty elements, ${ACRH_MAX_OWS} spaces around a name): preflight refused`,
+        fix: null,
+      };
+    case "path-ambiguous":
+      return ambiguousPath(compiled, path);
+    case null:
+      break;
   }
-}
-
-/**
- * Build the decision for a request whose origin verdict is known. Uses the same grant
- * functions as the request path, so the headers here are the headers sent.
- */
-export function decide(
-  plan: Plan,
-  f: RequestFacts,
-  originOk: boolean,
-  mode: "enforce" | "report",
-  debug: boolean,
-): Decision {
-  const reasons: string[] = [];
-  const d: Decision = {
-    kind: f.kind,
-    allowed: false,
-    origin: f.origin,
-    route: plan.route,
-    reasons,
-    headers: {},
-    mode,
-  };
-  if (f.kind === "preflight") {
-    const out: { name?: string } = {};
-    const g = preflightGrant(plan, f.origin!, originOk, f.acrm!, f.acrh, f.pna, out);
-    if (typeof g === "string") {
-      d.status = PREFLIGHT_REFUSED_STATUS;
-      d.headers.vary = plan.varyPreflight;
-      reasons.push(refusalReason(plan, f, g, out.name));
-      reasons.push(
-        `Preflight refused with ${PREFLIGHT_REFUSED_STATUS} and no grant headers; it never reaches the app`,
-      );
-    } else {
-      d.allowed = true;
-      d.status = PREFLIGHT_OK_STATUS;
-      d.headers = g;
-      reasons.push(
-        `Preflight for ${clip(f.acrm!)} from ${clip(f.origin!)} allowed by ${plan.origins.any ? 'allowOrigins "*"' : where(plan)}; answered with ${PREFLIGHT_OK_STATUS}, never reaching the app`,
-      );
-      const c = effectiveCacheSeconds(plan.maxAge);
-      d.preflightCache = { maxAge: plan.maxAge ?? null, ...c };
-      reasons.push(
-        plan.maxAge === undefined
-          ? `No maxAge: no Access-Control-Max-Age, so browsers cache this preflight for 5 s`
-          : `Access-Control-Max-Age ${plan.maxAge}: Chromium caches ${c.chromium} s, Firefox ${c.firefox} s, WebKit ${c.webkit} s`,
-      );
-      if (f.pna && !plan.privateNetwork) {
-        reasons.push(
-          "Access-Control-Request-Private-Network: true was not granted: set allowPrivateNetwork: true if this server is on a private network",
-        );
-      }
-    }
-  } else {
-    const g = actualGrant(plan, f.origin, originOk);
-    d.allowed = g !== null && f.origin !== null;
-    if (plan.varyOrigin) d.headers.vary = "Origin";
-    if (g !== null) Object.assign(d.headers, g);
-    if (f.kind === "plain-options") {
-      reasons.push(
-        "OPTIONS without both Origin and Access-Control-Request-Method is not a preflight: passed on to the app",
-      );
-    }
-    if (f.origin === null) {
-      reasons.push(
-        plan.origins.any
+  switch (decision.kind) {
+    case "preflight":
+      return {
+        reason: `Preflight for ${clip(decision.requestedMethod!)} from ${clip(origin!)} allowed by ${grantedBy(rules)}`,
+        fix: null,
+      };
+    case "websocket":
+      return {
+        reason: rules.checkWebSocketOrigin
+          ? `WebSocket handshake from ${clip(origin!)} allowed by ${grantedBy(rules)}: passed on untouched`
+          : "WebSocket handshake passed on untouched: checkWebSocketOrigin is false",
+        fix: null,
+      };
+    case "plain-options":
+      return {
+        reason:
+          "OPTIONS without both Origin and Access-Control-Request-Method is not a preflight: passed on to the app",
+        fix: null,
+      };
+    case "not-cors":
+      return {
+        reason: rules.allowOrigins.any
           ? 'No Origin header: not a CORS request; the static "Access-Control-Allow-Origin: *" is sent anyway'
           : "No Origin header: not a CORS request; passed on with Vary: Origin, since the response depends on Origin",
-      );
-    } else if (g === null) {
-      reasons.push(originReason(plan, f.origin));
-      reasons.push(
-        "Passed on to the app; the response gets no grant headers, so the browser blocks the script from reading it",
-      );
-    } else {
-      reasons.push(
-        `Origin ${clip(f.origin)} allowed by ${plan.origins.any ? 'allowOrigins "*"' : where(plan)}: passed on, the response gets the grant headers`,
-      );
-    }
+        fix: null,
+      };
+    case "actual":
+      return {
+        reason: `Origin ${clip(origin!)} allowed by ${grantedBy(rules)}: passed on, the response gets the grant headers`,
+        fix: null,
+      };
   }
-  if (mode === "report")
-    reasons.push(
-      'mode "report": decision recorded only; the request and response are left untouched',
-    );
-  if (debug) d.headers["x-cors-decision"] = debugValue(d);
-  return d;
 }
 
-function debugValue(d: Decision): string {
-  const reason = d.reasons[0] ?? "";
-  // Header values must be printable ASCII-safe; keep it short.
-  const s = `${d.kind}; ${d.allowed ? "allowed" : "denied"}; ${reason}`;
+/** Which reading of an ambiguous path selects which route, in words. */
+function ambiguousPath(compiled: CompiledPolicy, path: string): { reason: string; fix: string } {
+  const readings = pathInterpretations(path, compiled.pathCase);
+  if (readings === null) {
+    return {
+      reason: `The path is longer than ${MAX_PATH_LENGTH} characters, too long to match routes on: refused`,
+      fix: "shorten the path",
+    };
+  }
+  const byRoute = new Map<string, string>();
+  for (const reading of readings) {
+    const index = firstMatch(compiled.patterns, reading);
+    const route = index < 0 ? "the top level" : `route "${compiled.patterns[index]!.path}"`;
+    if (!byRoute.has(route)) byRoute.set(route, reading);
+  }
+  const parts = [...byRoute].map(([route, reading]) => `${clip(reading)} (${route})`);
+  return {
+    reason: `The path ${clip(path)} reads as ${parts.join(" or as ")} depending on how the server behind edge-cors decodes and compares paths, so no single route applies: refused`,
+    fix: `request the canonical path ${clip(canonicalPath(path))}${compiled.pathCase === undefined ? " (or set pathCase if case is what differs)" : ""}`,
+  };
+}
+
+/** What happens to the request, after the reason. */
+function consequences(decision: CorsDecision, mode: "enforce" | "report"): string[] {
+  const out: string[] = [];
+  const rules = decision.rules;
+  if (decision.kind === "preflight" && decision.allowed) {
+    out.push("Answered with 204 at the edge, never reaching the app");
+    const caches = effectiveCacheSeconds(rules.maxAge ?? undefined);
+    out.push(
+      rules.maxAge === null
+        ? "No maxAge: no Access-Control-Max-Age, so browsers cache this preflight for 5 s"
+        : `Access-Control-Max-Age ${rules.maxAge}: Chromium caches ${caches.chromium} s, Firefox ${caches.firefox} s, WebKit ${caches.webkit} s`,
+    );
+  } else if (decision.kind === "preflight") {
+    out.push("Preflight refused with 403 and no grant headers; it never reaches the app");
+  } else if (decision.kind === "websocket" && !decision.allowed) {
+    out.push(
+      "WebSocket handshake refused with 403 before it reaches the app: no CORS check protects a WebSocket, so edge-cors checks its Origin (checkWebSocketOrigin)",
+    );
+  } else if (decision.kind === "actual" && !decision.allowed) {
+    out.push(
+      "Passed on to the app; the response gets no grant headers, so the browser blocks the script from reading it",
+    );
+  }
+  if (mode === "report")
+    out.push('mode "report": decision recorded only; the request and response are left untouched');
+  return out;
+}
+
+/** The value of the decision header: short, visible ASCII only (no regex over request text). */
+export function decisionHeaderValue(decision: CorsDecision, reason: string): string {
+  const text = `${decision.kind}; ${decision.allowed ? "allowed" : "refused"}; ${reason}`;
   let out = "";
-  // Header values must be visible ASCII; no regex over request-derived text.
-  for (let i = 0; i < s.length && i < 256; i++) {
-    const c = s.charCodeAt(i);
-    out += c >= 0x20 && c <= 0x7e ? s[i] : "?";
+  for (let i = 0; i < text.length && i < 256; i++) {
+    const c = text.charCodeAt(i);
+    out += c >= 0x20 && c <= 0x7e ? text[i] : "?";
   }
   return out;
+}
+
+/** The public form of a decision: what `explain()` returns and `onDecision` receives. */
+export function describeDecision(
+  decision: CorsDecision,
+  compiled: CompiledPolicy,
+  method: string,
+  path: string,
+  privateNetworkAsked = false,
+): Decision {
+  const { reason, fix } = reasonAndFix(decision, compiled, path);
+  const rules = decision.rules;
+  const headerValue = rules.decisionHeader ? decisionHeaderValue(decision, reason) : null;
+  const described: Decision = {
+    kind: decision.kind,
+    allowed: decision.allowed,
+    origin: decision.origin,
+    method: decision.requestedMethod ?? method,
+    path,
+    route: rules.route,
+    refusal:
+      decision.refusal === null ? null : { code: decision.refusal, name: decision.refusedName },
+    reason,
+    fix,
+    reasons: [
+      fix === null ? reason : `${reason}: ${fix}`,
+      ...consequences(decision, compiled.mode),
+    ],
+    headers: decisionHeaders(decision, headerValue),
+    mode: compiled.mode,
+  };
+  const status = answerStatus(decision);
+  if (status !== null) described.status = status;
+  if (decision.kind === "preflight" && decision.allowed) {
+    const caches = effectiveCacheSeconds(rules.maxAge ?? undefined);
+    described.preflightCache = { maxAge: rules.maxAge, ...caches };
+  }
+  if (
+    decision.kind === "preflight" &&
+    decision.allowed &&
+    privateNetworkAsked &&
+    !rules.allowPrivateNetwork
+  ) {
+    described.reasons.push(
+      "Access-Control-Request-Private-Network: true was not granted: set allowPrivateNetwork: true if this server is on a private network",
+    );
+  }
+  return described;
 }

@@ -1,13 +1,27 @@
 /**
- * `@edge-cors/core/internal`: the compiled policy and a Request-free preflight decision, for
- * code generators that run the core where there is no `Request`/`Response`/`Headers`
- * (CloudFront Functions). Not a stable API for applications: use `createCors`.
+ * `@edge-cors/core/internal`: the compiled policy and the request-free decision, for code
+ * generators that run the core where there is no `Request`/`Response`/`Headers` (CloudFront
+ * Functions) and for the edge layers' tooling. Not a stable API for applications: use
+ * `createCors` / `loadCors`.
  */
-export { type CompiledPolicy, compilePolicy, type Plan } from "./plan.ts";
 export {
-  answerPreflight,
-  type PreflightAnswer,
-  type PreflightFacts,
-  type PreflightPlans,
-  planForPath,
-} from "./preflight-answer.ts";
+  type CompiledNameList,
+  type CompiledPolicy,
+  type CompileOptions,
+  compilePolicy,
+  type RouteRules,
+} from "./compile.ts";
+export {
+  type CorsDecision,
+  classify,
+  decide,
+  type HeaderSource,
+  originAllowed,
+  originListed,
+  type RequestFacts,
+  rulesForPath,
+  rulesForUrl,
+} from "./decide.ts";
+export { decisionHeaderValue, describeDecision } from "./explain.ts";
+export { answerPlainRequest, type PlainAnswer, type PlainRequest } from "./preflight-answer.ts";
+export { answerStatus, decisionHeaders } from "./render.ts";

@@ -1,51 +1,18 @@
-import type { PolicyIssue } from "./errors.ts";
+import { describeValue, type IssueCode, type IssueSink } from "./issues.ts";
 import type { OriginPredicate } from "./policy.ts";
 
 /** Longest Origin value looked at; longer ones are refused without hashing them. */
 export const MAX_ORIGIN_LENGTH = 1024;
 
 /**
- * Public suffixes under which a subdomain pattern admits anyone who can register a name.
- * A single-label suffix (`*.com`, `*.dev`) is always treated as public. This is a short,
- * deliberate list of the suffixes people actually put in CORS configs, not the whole PSL.
+ * Names the public suffix at or below `domain` that lets strangers register names under it,
+ * or returns `null` when every name under `domain` belongs to `domain`'s owner. Backed by the
+ * Public Suffix List (https://publicsuffix.org): `@edge-cors/public-suffix` provides one, and
+ * every edge-cors adapter passes it to `createCors`.
+ *
+ * @example lookup("com.mx") === "com.mx"; lookup("amazonaws.com") === "s3.us-east-1.amazonaws.com"; lookup("example.com") === null
  */
-const PUBLIC_SUFFIXES: ReadonlySet<string> = new Set([
-  "github.io",
-  "gitlab.io",
-  "pages.dev",
-  "workers.dev",
-  "vercel.app",
-  "netlify.app",
-  "herokuapp.com",
-  "web.app",
-  "firebaseapp.com",
-  "appspot.com",
-  "azurewebsites.net",
-  "azurestaticapps.net",
-  "cloudfront.net",
-  "amazonaws.com",
-  "s3.amazonaws.com",
-  "blogspot.com",
-  "onrender.com",
-  "fly.dev",
-  "deno.dev",
-  "glitch.me",
-  "ngrok.io",
-  "ngrok-free.app",
-  "co.uk",
-  "org.uk",
-  "ac.uk",
-  "com.au",
-  "co.jp",
-  "co.nz",
-  "co.in",
-  "com.br",
-  "com.cn",
-]);
-
-export function isPublicSuffix(domain: string): boolean {
-  return !domain.includes(".") || PUBLIC_SUFFIXES.has(domain);
-}
+export type PublicSuffixLookup = (domain: string) => string | null;
 
 /** Hosts whose `http://` origins are safe with credentials: they never leave the machine. */
 function isLoopbackHost(host: string): boolean {
@@ -59,33 +26,54 @@ function isLoopbackHost(host: string): boolean {
 
 const DEFAULT_PORT: Record<string, string> = { "http://": ":80", "https://": ":443" };
 
+interface OriginProblem {
+  code: IssueCode;
+  message: string;
+}
+
+function notSerialized(message: string): OriginProblem {
+  return { code: "origin-not-serialized", message };
+}
+
 /** Why `s` is not what a browser sends as Origin, or `null` if it is. Compile time only. */
-function originProblem(s: string): string | null {
-  if (/\s/.test(s)) return "contains whitespace";
+function originProblem(s: string): OriginProblem | null {
+  if (/\s/.test(s)) return notSerialized("contains whitespace");
   const sep = s.indexOf("://");
-  if (sep <= 0) return 'is not an origin: expected "scheme://host[:port]"';
+  if (sep <= 0) return notSerialized('is not an origin: expected "scheme://host[:port]"');
   const scheme = s.slice(0, sep);
-  if (scheme === "file") return "file: origins are opaque: browsers send Origin: null for them";
-  if (scheme !== scheme.toLowerCase()) return "must be lower-case, as browsers send it";
+  if (scheme === "file")
+    return {
+      code: "origin-file",
+      message: "is a file: origin: those are opaque, browsers send Origin: null for them",
+    };
+  if (scheme !== scheme.toLowerCase())
+    return notSerialized("must be lower-case, as browsers send it");
   if (scheme === "http" || scheme === "https") {
     let url: URL;
     try {
       url = new URL(s);
     } catch {
-      return "is not a valid origin";
+      return notSerialized("is not a valid origin");
     }
-    if (url.username || url.password) return "must not contain user info (user@host)";
+    if (url.username || url.password)
+      return notSerialized("must not contain user info (user@host)");
     if (url.origin === s) return null;
-    if (s.toLowerCase() !== s) return `must be lower-case: browsers send "${url.origin}"`;
-    if (s.endsWith("/")) return `must not end with "/": browsers send "${url.origin}"`;
+    if (s.toLowerCase() !== s)
+      return notSerialized(`must be lower-case: browsers send "${url.origin}"`);
+    if (s.endsWith("/"))
+      return notSerialized(`must not end with "/": browsers send "${url.origin}"`);
     if (s.endsWith(DEFAULT_PORT[`${scheme}://`] ?? "\0")) {
-      return `must not carry the default port: browsers send "${url.origin}"`;
+      return notSerialized(`must not carry the default port: browsers send "${url.origin}"`);
     }
-    return `is not a serialized origin (path, query or non-canonical host): browsers send "${url.origin}"`;
+    return notSerialized(
+      `is not a serialized origin (path, query or non-canonical host): browsers send "${url.origin}"`,
+    );
   }
   // Non-special schemes (chrome-extension://id, moz-extension://uuid, tauri://localhost, …).
   if (!/^[a-z][a-z0-9+.-]*:\/\/[a-z0-9._-]+(:\d{1,5})?$/.test(s)) {
-    return 'is not an origin: expected lower-case "scheme://host[:port]" with no path';
+    return notSerialized(
+      'is not an origin: expected lower-case "scheme://host[:port]" with no path',
+    );
   }
   return null;
 }
@@ -123,15 +111,11 @@ export interface OriginMatcher {
   predicate: OriginPredicate | null;
 }
 
-/** Validate `allowOrigins` and compile it. Pushes every problem; never throws. */
-export function compileOrigins(
-  value: unknown,
-  credentials: boolean,
-  path: string,
-  errors: PolicyIssue[],
-  warnings: PolicyIssue[],
-): OriginMatcher {
-  const m: OriginMatcher = {
+/** At most this many entries in one `allowOrigins` list (a predicate scales further). */
+export const MAX_ORIGIN_ENTRIES = 50_000;
+
+function emptyMatcher(): OriginMatcher {
+  return {
     any: false,
     exact: new Set(),
     suffixes: new Map(),
@@ -140,13 +124,27 @@ export function compileOrigins(
     anyPort: new Set(),
     predicate: null,
   };
+}
+
+/**
+ * Validate `allowOrigins` and compile it. Pushes every problem (paths relative to the
+ * policy object holding the option); never throws.
+ */
+export function compileOrigins(
+  value: unknown,
+  credentials: boolean,
+  publicSuffixes: PublicSuffixLookup | null,
+  sink: IssueSink,
+): OriginMatcher {
+  const path = "allowOrigins";
+  const m = emptyMatcher();
   if (value === "*") {
     m.any = true;
     if (credentials) {
-      errors.push({
+      sink.errors.push({
+        code: "credentials-with-any-origin",
         path,
-        message:
-          '"*" cannot be combined with allowCredentials: browsers refuse it, and reflecting any Origin instead would let every website read your users\' data. List the origins.',
+        message: `"*" cannot be combined with ${sink.label("allowCredentials")}: browsers refuse it, and reflecting any Origin instead would let every website read your users' data. List the origins.`,
       });
     }
     return m;
@@ -156,85 +154,109 @@ export function compileOrigins(
     return m;
   }
   if (value === undefined) {
-    errors.push({ path, message: 'is required: a list of origins, or "*" for a public resource' });
+    sink.errors.push({
+      code: "origins-required",
+      path,
+      message: 'is required: a list of origins, or "*" for a public resource',
+    });
     return m;
   }
   if (!Array.isArray(value)) {
-    errors.push({
+    sink.errors.push({
+      code: "wrong-type",
       path,
-      message: 'must be "*", a list of origins, or (in code) a predicate function',
+      message: `must be "*", a list of origins, or (in code) a predicate function, got ${describeValue(value)}`,
     });
     return m;
   }
   if (value.length === 0) {
-    errors.push({
+    sink.errors.push({
+      code: "origins-empty",
       path,
       message: "is empty: list at least one origin (an empty list allows nothing)",
     });
     return m;
   }
-  value.forEach((entry: unknown, i) => {
-    const p = `${path}[${i}]`;
+  if (value.length > MAX_ORIGIN_ENTRIES) {
+    sink.errors.push({
+      code: "policy-too-large",
+      path,
+      message: `lists ${value.length} origins, more than ${MAX_ORIGIN_ENTRIES}: use subdomain patterns or, in code, a predicate`,
+    });
+    return m;
+  }
+  const suffixVerdicts = new Map<string, string | null>();
+  for (let i = 0; i < value.length; i++) {
+    const entry: unknown = value[i];
+    const at = `${path}[${i}]`;
     if (typeof entry !== "string") {
-      errors.push({ path: p, message: "must be a string" });
-      return;
+      sink.errors.push({
+        code: "wrong-type",
+        path: at,
+        message: `must be a string, got ${describeValue(entry)}`,
+      });
+      continue;
     }
     if (entry === "null") {
-      errors.push({
-        path: p,
+      sink.errors.push({
+        code: "origin-null",
+        path: at,
         message:
           '"null" is never trusted: any sandboxed iframe, data: URL or cross-origin redirect sends Origin: null, so an attacker can produce it at will',
       });
-      return;
+      continue;
     }
     if (entry === "*") {
-      errors.push({
-        path: p,
-        message: 'use allowOrigins: "*" (a string, not inside a list) to allow every origin',
+      sink.errors.push({
+        code: "origin-any-in-list",
+        path: at,
+        message: `use ${sink.label("allowOrigins")}: "*" (a string, not inside a list) to allow every origin`,
       });
-      return;
+      if (credentials) {
+        sink.errors.push({
+          code: "credentials-with-any-origin",
+          path: at,
+          message: `"*" cannot be combined with ${sink.label("allowCredentials")}: browsers refuse it, and reflecting any Origin instead would let every website read your users' data. List the origins.`,
+        });
+      }
+      continue;
     }
     const wildSub = entry.includes("://*.");
     const wildPort = entry.endsWith(":*");
     // A concrete origin standing for the pattern, to validate with the URL parser.
     const sample = entry.replace("://*.", "://a.").replace(/:\*$/, ":1");
     if (sample.includes("*")) {
-      errors.push({
-        path: p,
+      sink.errors.push({
+        code: "origin-wildcard-misplaced",
+        path: at,
         message:
           'a "*" may only stand for leading subdomain labels ("https://*.example.com") or the port ("http://localhost:*")',
       });
-      return;
+      continue;
     }
     const problem = originProblem(sample);
     if (problem) {
       const as = sample === entry ? "" : ` (checked as "${sample}")`;
-      errors.push({ path: p, message: `"${entry}" ${problem}${as}` });
-      return;
+      sink.errors.push({
+        code: problem.code,
+        path: at,
+        message: `${describeValue(entry)} ${problem.message}${as}`,
+      });
+      continue;
     }
     const { scheme, host, port } = splitOrigin(entry);
     if (credentials && scheme === "http://" && !isLoopbackHost(wildSub ? host.slice(2) : host)) {
-      errors.push({
-        path: p,
-        message: `"${entry}" is plain http with allowCredentials: anyone on the network path can inject script into it and read your users' data. Use https (http is allowed only for loopback hosts).`,
+      sink.errors.push({
+        code: "http-origin-with-credentials",
+        path: at,
+        message: `"${entry}" is plain http with ${sink.label("allowCredentials")}: anyone on the network path can inject script into it and read your users' data. Use https (http is allowed only for loopback hosts).`,
       });
-      return;
+      continue;
     }
     if (wildSub) {
       const suffix = host.slice(2);
-      if (isPublicSuffix(suffix)) {
-        const msg = `"${entry}" matches every site under the public suffix "${suffix}": anyone can register one`;
-        if (credentials) {
-          errors.push({ path: p, message: `${msg}; refused with allowCredentials` });
-          return;
-        }
-        warnings.push({ path: p, message: msg });
-      } else {
-        warnings.push({
-          path: p,
-          message: `"${entry}" trusts every subdomain of ${suffix}: an XSS or a subdomain takeover on any of them gets the same access`,
-        });
-      }
+      if (!checkPattern(entry, suffix, credentials, publicSuffixes, suffixVerdicts, at, sink))
+        continue;
       const key = host.slice(1) + port;
       const schemes = m.suffixes.get(key);
       if (schemes === undefined) m.suffixes.set(key, [scheme]);
@@ -246,8 +268,71 @@ export function compileOrigins(
     } else {
       m.exact.add(entry);
     }
-  });
+  }
   return m;
+}
+
+/**
+ * Judge a subdomain pattern's suffix against the Public Suffix List. Returns whether the
+ * pattern is accepted (possibly with a warning).
+ */
+function checkPattern(
+  entry: string,
+  suffix: string,
+  credentials: boolean,
+  publicSuffixes: PublicSuffixLookup | null,
+  verdicts: Map<string, string | null>,
+  at: string,
+  sink: IssueSink,
+): boolean {
+  // *.localhost names are loopback in every browser; a single label is always a public suffix.
+  const loopback = suffix === "localhost" || suffix.endsWith(".localhost");
+  let found: string | null = null;
+  if (!loopback && !suffix.includes(".")) {
+    found = suffix;
+  } else if (!loopback && publicSuffixes === null) {
+    if (credentials) {
+      sink.errors.push({
+        code: "public-suffix-unchecked",
+        path: at,
+        message: `"${entry}" with ${sink.label("allowCredentials")} needs the Public Suffix List to prove that strangers cannot register names under ${suffix}: compile the policy with { publicSuffixes } from @edge-cors/public-suffix (every edge-cors adapter does)`,
+      });
+      return false;
+    }
+  } else if (!loopback && publicSuffixes !== null) {
+    let verdict = verdicts.get(suffix);
+    if (verdict === undefined) {
+      let answer: unknown;
+      try {
+        answer = publicSuffixes(suffix);
+      } catch {
+        answer = suffix; // a lookup that fails proves nothing: treat the suffix as public
+      }
+      verdict = answer === null ? null : typeof answer === "string" ? answer : suffix;
+      verdicts.set(suffix, verdict);
+    }
+    found = verdict;
+  }
+  if (found !== null) {
+    const below = found === suffix ? "" : ` (a public suffix below ${suffix})`;
+    const message = `"${entry}" matches sites anyone can register under the public suffix "${found}"${below}`;
+    if (credentials) {
+      sink.errors.push({
+        code: "public-suffix-pattern",
+        path: at,
+        message: `${message}; refused with ${sink.label("allowCredentials")}. List the exact origins instead.`,
+      });
+      return false;
+    }
+    sink.warnings.push({ code: "public-suffix-pattern", path: at, message });
+    return true;
+  }
+  sink.warnings.push({
+    code: "subdomain-pattern",
+    path: at,
+    message: `"${entry}" trusts every subdomain of ${suffix}: an XSS or a subdomain takeover on any of them gets the same access`,
+  });
+  return true;
 }
 
 /** Host characters browsers emit in a serialized origin (lower-case, Punycode). */

@@ -1,66 +1,37 @@
-import {
-  originListed,
-  PREFLIGHT_OK_STATUS,
-  PREFLIGHT_REFUSED_STATUS,
-  preflightGrant,
-} from "./grant.ts";
-import type { CompiledPolicy, Plan } from "./plan.ts";
-import { matchPath } from "./routes.ts";
+import type { CompiledPolicy } from "./compile.ts";
+import { classify, decide, type HeaderSource, originListed, rulesForPath } from "./decide.ts";
+import { answerStatus, decisionHeaders } from "./render.ts";
 
-/** The part of a compiled policy that decides preflights: the top-level plan and the routes. */
-export type PreflightPlans = Pick<CompiledPolicy, "base" | "routes">;
-
-/**
- * A request as plain values, for runtimes that have no `Request`/`Headers` (CloudFront
- * Functions). A header is `null` when absent; several lines of one header are joined with `, `,
- * as `Headers.get` does.
- */
-export interface PreflightFacts {
+/** A request as plain values, for runtimes that have no `Request`/`Headers` (CloudFront Functions). */
+export interface PlainRequest {
   method: string;
-  /** The request path without the query (a route is chosen on it). */
+  /** The request path as sent, without the query (a route is chosen on it). */
   path: string;
-  origin: string | null;
-  /** `Access-Control-Request-Method`. */
-  acrm: string | null;
-  /** `Access-Control-Request-Headers`. */
-  acrh: string | null;
-  /** `Access-Control-Request-Private-Network`. */
-  acrpn: string | null;
+  /** Header lookup by lower-case name; several lines of one header joined with `, `. */
+  headers: HeaderSource;
 }
 
-/** A preflight answer as data: 204 with the grant headers, or 403 with `Vary` only. */
-export interface PreflightAnswer {
+/** edge-cors's own answer as data: a preflight answer, or a refused WebSocket handshake. */
+export interface PlainAnswer {
   status: number;
   headers: Record<string, string>;
 }
 
-/** The plan for a path: the first route that matches it, else the top level (as `Cors` does). */
-export function planForPath(plans: PreflightPlans, path: string): Plan {
-  const routes = plans.routes;
-  for (let i = 0; i < routes.length; i++)
-    if (matchPath(routes[i]!.pattern, path)) return routes[i]!.plan;
-  return plans.base;
-}
-
 /**
- * The answer to a CORS preflight given as plain values, or `null` when the request is not a
- * preflight (Fetch: `OPTIONS` with `Origin` and `Access-Control-Request-Method`) and goes on.
- * The same decision and headers as `Cors.preflight` in enforce mode. An origin predicate needs
- * the Request, so plans with one are refused here (with a TypeError).
+ * What edge-cors answers itself for a request given as plain values — the same decision and
+ * headers as `Cors.preflight` in enforce mode — or `null` when the request goes on. An origin
+ * predicate needs the Request, so compiled policies with one are refused here (TypeError).
  */
-export function answerPreflight(plans: PreflightPlans, f: PreflightFacts): PreflightAnswer | null {
-  if (f.method !== "OPTIONS" || f.origin === null || f.acrm === null) return null;
-  const plan = planForPath(plans, f.path);
-  if (plan.origins.predicate !== null) throw new TypeError("an origin predicate needs a Request");
-  const grant = preflightGrant(
-    plan,
-    f.origin,
-    originListed(plan, f.origin),
-    f.acrm,
-    f.acrh,
-    plan.privateNetwork && f.acrpn === "true",
-  );
-  return typeof grant === "string"
-    ? { status: PREFLIGHT_REFUSED_STATUS, headers: { vary: plan.varyPreflight } }
-    : { status: PREFLIGHT_OK_STATUS, headers: grant };
+export function answerPlainRequest(
+  compiled: Pick<CompiledPolicy, "base" | "patterns" | "routes" | "ambiguous" | "pathCase">,
+  request: PlainRequest,
+): PlainAnswer | null {
+  const facts = classify(request.method, request.headers);
+  if (facts.kind !== "preflight" && facts.kind !== "websocket") return null;
+  const rules = rulesForPath(compiled as CompiledPolicy, request.path);
+  if (rules.allowOrigins.predicate !== null)
+    throw new TypeError("an origin predicate needs a Request");
+  const decision = decide(rules, facts, request.headers, originListed(rules, facts.origin!));
+  const status = answerStatus(decision);
+  return status === null ? null : { status, headers: decisionHeaders(decision, null) };
 }

@@ -1,3 +1,4 @@
+import { publicSuffixes } from "@edge-cors/public-suffix";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type CorsPolicy, createCors } from "../src/index.ts";
@@ -159,7 +160,7 @@ describe("invariants over random policy × request pairs", () => {
         const key = JSON.stringify(policy);
         let cors = cache.get(key);
         if (!cors) {
-          cors = createCors(policy);
+          cors = createCors(policy, { publicSuffixes });
           cache.set(key, cors);
         }
         const headers: Record<string, string> = {};

@@ -1,5 +1,16 @@
+import { publicSuffixes } from "@edge-cors/public-suffix";
 import { describe, expect, it } from "vitest";
-import { CorsConfigError, type CorsPolicy, createCors, validatePolicy } from "../src/index.ts";
+import {
+  CorsConfigError,
+  type CorsPolicy,
+  createCors as createCorsUnchecked,
+  ISSUE_CODES,
+  validatePolicy as validateUnchecked,
+} from "../src/index.ts";
+
+/** Validation as every adapter runs it: with the Public Suffix List. */
+const validatePolicy = (policy: unknown) => validateUnchecked(policy, { publicSuffixes });
+const createCors = (policy: CorsPolicy) => createCorsUnchecked(policy, { publicSuffixes });
 
 const A = "https://app.example.com";
 
@@ -145,12 +156,53 @@ const invalid: Array<[string, unknown, string[], string?]> = [
     ["routes[0].allowOrigins[0]"],
     "http",
   ],
+  // Lints the best Go CORS library has (jub0bs/cors): the protocol's own headers listed.
+  [
+    "Access-Control-* in allowHeaders",
+    { allowOrigins: [A], allowHeaders: ["Content-Type", "Access-Control-Allow-Origin"] },
+    ["allowHeaders[1]"],
+    "CORS protocol header",
+  ],
+  [
+    "Access-Control-* in exposeHeaders",
+    { allowOrigins: [A], exposeHeaders: ["access-control-allow-credentials"] },
+    ["exposeHeaders[0]"],
+    "CORS protocol header",
+  ],
+  [
+    '["*"] with credentials: both problems at once',
+    { allowOrigins: ["*"], allowCredentials: true },
+    ["allowOrigins[0]", "allowOrigins[0]"],
+  ],
+  [
+    "route path with %-escapes",
+    { allowOrigins: [A], routes: [{ path: "/%61dmin/*" }] },
+    ["routes[0].path"],
+  ],
+  [
+    "route path with dot segments",
+    { allowOrigins: [A], routes: [{ path: "/a/../admin/*" }] },
+    ["routes[0].path"],
+  ],
+  [
+    "route path with //",
+    { allowOrigins: [A], routes: [{ path: "//admin/*" }] },
+    ["routes[0].path"],
+  ],
+  [
+    "route path with ;",
+    { allowOrigins: [A], routes: [{ path: "/admin;x/*" }] },
+    ["routes[0].path"],
+  ],
+  ["pathCase invalid", { allowOrigins: [A], pathCase: "mixed" }, ["pathCase"]],
+  ["the old debug name", { allowOrigins: [A], debug: true }, ["debug"], "decisionHeader"],
 ];
 
 describe("validation refuses invalid and insecure policies", () => {
   it.each(invalid)("%s", (_what, policy, paths, word) => {
     const { errors } = validatePolicy(policy);
     expect(errors.map((e) => e.path).sort()).toEqual([...paths].sort());
+    for (const e of errors) expect(Object.keys(ISSUE_CODES)).toContain(e.code);
     if (word) for (const e of errors) expect(e.message).toContain(word);
     expect(() => createCors(policy as CorsPolicy)).toThrow(CorsConfigError);
   });

@@ -3,7 +3,8 @@ export {
   CorsConfigError,
   type CorsPolicy,
   createCors,
-  parsePolicy,
+  loadCors,
   validatePolicy,
 } from "@edge-cors/core";
+export { publicSuffixes } from "@edge-cors/public-suffix";
 export { type FetchHandler, type PolicyOrCors, type ServeModule, withCors } from "./with-cors.ts";

@@ -1,4 +1,5 @@
 import { type Cors, type CorsPolicy, createCors } from "@edge-cors/core";
+import { publicSuffixes } from "@edge-cors/public-suffix";
 
 /**
  * A request handler as `Deno.serve` and `deno serve` call it: the Request first, then
@@ -23,8 +24,9 @@ function isCors(p: PolicyOrCors): p is Cors {
 }
 
 /**
- * Put CORS in front of a Deno handler. The policy is validated and compiled once, here
- * (an invalid policy throws `CorsConfigError` at start-up, not per request).
+ * Put CORS in front of a Deno handler. The policy is validated (with the Public Suffix List)
+ * and compiled once, here (an invalid policy throws `CorsConfigError` at start-up, not per
+ * request).
  *
  * - Preflights are answered by the core without calling `handler`.
  * - Every other request goes to `handler` with the runtime's extra arguments unchanged
@@ -51,7 +53,7 @@ export function withCors<A extends unknown[]>(
   target: FetchHandler<A> | ServeModule<A>,
   policy: PolicyOrCors,
 ): FetchHandler<A> | ServeModule<A> {
-  const cors = isCors(policy) ? policy : createCors(policy);
+  const cors = isCors(policy) ? policy : createCors(policy, { publicSuffixes });
   if (typeof target === "function") {
     return (request: Request, ...rest: A) => cors.handle(request, (r) => target(r, ...rest));
   }

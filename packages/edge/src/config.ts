@@ -1,10 +1,5 @@
-import {
-  CorsConfigError,
-  type CorsPolicy,
-  type PolicyIssue,
-  parsePolicy,
-  validatePolicy,
-} from "@edge-cors/core";
+import { type Cors, CorsConfigError, loadCors, type PolicyIssue } from "@edge-cors/core";
+import { publicSuffixes } from "@edge-cors/public-suffix";
 import { DEFAULT_POLICY } from "./default-policy.ts";
 
 /**
@@ -28,9 +23,11 @@ export interface EdgeVars {
   CORS_UPSTREAM_HEADERS?: unknown;
 }
 
-/** Validated edge settings, ready for `createEdgeLayer`. */
+/** Validated edge settings, ready for `createEdgeLayer`: the policy is compiled, once. */
 export interface EdgeConfig {
-  policy: CorsPolicy;
+  cors: Cors;
+  /** The policy as configured (parsed), for display; `cors` is its compiled form. */
+  policy: unknown;
   /** Where the policy came from: the variable, or the embedded default. */
   policySource: "CORS_POLICY" | "default";
   /** The upstream origin, or `null` for the built-in demo upstream. */
@@ -48,58 +45,40 @@ function isUnset(v: unknown): boolean {
   return v === undefined || v === null || v === "";
 }
 
-function prefixed(issues: readonly PolicyIssue[], source: string): PolicyIssue[] {
-  return issues.map((i) => ({ path: i.path ? `${source}.${i.path}` : source, message: i.message }));
-}
-
 /**
- * Parse and validate a policy from configuration (a JSON string or an object). Throws a
- * `CorsConfigError` listing every problem, with paths prefixed by `source`
- * (e.g. `CORS_POLICY.allowOrigins[1]`).
+ * Load a policy from configuration (a JSON string, or an object such as a TOML table) with the
+ * Public Suffix List: compiled once, or every problem with paths prefixed by `source`
+ * (e.g. `CORS_POLICY.allowOrigins[1]`). Never throws.
  */
-export function loadPolicy(
-  input: unknown,
-  source = "CORS_POLICY",
-): { policy: CorsPolicy; warnings: PolicyIssue[] } {
-  const issues: PolicyIssue[] = [];
-  const warnings: PolicyIssue[] = [];
-  const policy = readPolicy(input, source, issues, warnings);
-  if (policy === null || issues.length > 0) throw new CorsConfigError(issues, warnings);
-  return { policy, warnings };
-}
-
-function readPolicy(
-  input: unknown,
-  source: string,
-  issues: PolicyIssue[],
-  warnings: PolicyIssue[],
-): CorsPolicy | null {
+export function loadEdgePolicy(input: unknown, source = "CORS_POLICY") {
   if (
     typeof input !== "string" &&
     (typeof input !== "object" || input === null || Array.isArray(input))
   ) {
-    issues.push({ path: source, message: "must be a JSON object, or a string holding one" });
-    return null;
+    return {
+      ok: false as const,
+      issues: [
+        {
+          code: "policy-not-object",
+          path: source,
+          message: "must be a JSON object, or a string holding one",
+        },
+      ],
+      warnings: [],
+    };
   }
-  let policy: CorsPolicy;
-  try {
-    policy = parsePolicy(input, source);
-  } catch (e) {
-    if (e instanceof CorsConfigError) issues.push(...e.issues);
-    else throw e;
-    return null;
-  }
-  const v = validatePolicy(policy);
-  issues.push(...prefixed(v.errors, source));
-  warnings.push(...prefixed(v.warnings, source));
-  return policy;
+  return loadCors(input, { source, publicSuffixes });
 }
 
 function readUpstream(value: unknown, issues: PolicyIssue[]): URL | null {
   if (isUnset(value)) return null;
   const path = "UPSTREAM_URL";
   if (typeof value !== "string") {
-    issues.push({ path, message: 'must be a URL string such as "https://api.example.com"' });
+    issues.push({
+      code: "upstream-url-invalid",
+      path,
+      message: 'must be a URL string such as "https://api.example.com"',
+    });
     return null;
   }
   let url: URL;
@@ -107,22 +86,29 @@ function readUpstream(value: unknown, issues: PolicyIssue[]): URL | null {
     url = new URL(value.trim());
   } catch {
     issues.push({
+      code: "upstream-url-invalid",
       path,
       message: `"${value}" is not an absolute URL (e.g. "https://api.example.com")`,
     });
     return null;
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
-    issues.push({ path, message: `must use http: or https:, not ${url.protocol}` });
+    issues.push({
+      code: "upstream-url-invalid",
+      path,
+      message: `must use http: or https:, not ${url.protocol}`,
+    });
   }
   if (url.username !== "" || url.password !== "") {
     issues.push({
+      code: "upstream-url-invalid",
       path,
       message: "must not contain credentials; send them as a header from the upstream side",
     });
   }
   if (url.search !== "" || url.hash !== "" || value.includes("?") || value.includes("#")) {
     issues.push({
+      code: "upstream-url-invalid",
       path,
       message: "must not contain a query or fragment: the request's own query is forwarded",
     });
@@ -140,6 +126,7 @@ function readTimeout(value: unknown, issues: PolicyIssue[]): number {
         : Number.NaN;
   if (!Number.isInteger(n) || n < 1 || n > MAX_TIMEOUT_MS) {
     issues.push({
+      code: "upstream-timeout-invalid",
       path: "UPSTREAM_TIMEOUT_MS",
       message: `must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}, got ${JSON.stringify(value)}`,
     });
@@ -153,6 +140,7 @@ function readUpstreamCors(value: unknown, issues: PolicyIssue[]): UpstreamCorsMo
   const v = typeof value === "string" ? value.trim().toLowerCase() : value;
   if (v === "replace" || v === "merge") return v;
   issues.push({
+    code: "upstream-headers-invalid",
     path: "CORS_UPSTREAM_HEADERS",
     message: `must be "replace" (drop the upstream's Access-Control-* headers) or "merge" (keep them), got ${JSON.stringify(value)}`,
   });
@@ -166,21 +154,27 @@ function readUpstreamCors(value: unknown, issues: PolicyIssue[]): UpstreamCorsMo
  */
 export function readEdgeConfig(vars: EdgeVars): EdgeConfig {
   const issues: PolicyIssue[] = [];
-  const warnings: PolicyIssue[] = [];
   const fromVar = !isUnset(vars.CORS_POLICY);
-  const policy = fromVar
-    ? readPolicy(vars.CORS_POLICY, "CORS_POLICY", issues, warnings)
-    : DEFAULT_POLICY;
+  const loaded = fromVar
+    ? loadEdgePolicy(vars.CORS_POLICY, "CORS_POLICY")
+    : loadCors(DEFAULT_POLICY, { publicSuffixes });
+  if (!loaded.ok) issues.push(...loaded.issues);
   const upstream = readUpstream(vars.UPSTREAM_URL, issues);
   const timeoutMs = readTimeout(vars.UPSTREAM_TIMEOUT_MS, issues);
   const upstreamCors = readUpstreamCors(vars.CORS_UPSTREAM_HEADERS, issues);
-  if (policy === null || issues.length > 0) throw new CorsConfigError(issues, warnings);
+  if (!loaded.ok || issues.length > 0) throw new CorsConfigError(issues, loaded.warnings);
+  const configured = vars.CORS_POLICY;
   return {
-    policy,
+    cors: loaded.cors,
+    policy: !fromVar
+      ? DEFAULT_POLICY
+      : typeof configured === "string"
+        ? JSON.parse(configured)
+        : configured,
     policySource: fromVar ? "CORS_POLICY" : "default",
     upstream,
     timeoutMs,
     upstreamCors,
-    warnings,
+    warnings: [...loaded.warnings],
   };
 }

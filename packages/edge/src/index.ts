@@ -13,7 +13,7 @@ export {
   DEFAULT_TIMEOUT_MS,
   type EdgeConfig,
   type EdgeVars,
-  loadPolicy,
+  loadEdgePolicy,
   MAX_TIMEOUT_MS,
   readEdgeConfig,
   type UpstreamCorsMode,

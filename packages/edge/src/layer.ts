@@ -1,5 +1,5 @@
-import { type Cors, type CorsPolicy, createCors, parsePolicy } from "@edge-cors/core";
-import { DEFAULT_TIMEOUT_MS, type UpstreamCorsMode } from "./config.ts";
+import { type Cors, CorsConfigError, type CorsPolicy } from "@edge-cors/core";
+import { DEFAULT_TIMEOUT_MS, loadEdgePolicy, type UpstreamCorsMode } from "./config.ts";
 import { demoUpstream } from "./demo-upstream.ts";
 import { createProxy, isWebSocketUpgrade, type UpstreamFetcher } from "./proxy.ts";
 
@@ -31,6 +31,14 @@ function isCors(p: EdgeLayerOptions["policy"]): p is Cors {
   return typeof p === "object" && p !== null && typeof (p as Cors).handle === "function";
 }
 
+/** The compiled policy of the options: as given, or loaded once (throws every problem). */
+function compiledPolicy(policy: EdgeLayerOptions["policy"]): Cors {
+  if (isCors(policy)) return policy;
+  const loaded = loadEdgePolicy(policy, "policy");
+  if (!loaded.ok) throw new CorsConfigError(loaded.issues, loaded.warnings);
+  return loaded.cors;
+}
+
 /**
  * Compose the CORS policy with the upstream proxy. Preflights are answered here and never
  * forwarded; every other request (plain OPTIONS included) goes upstream, and its response is
@@ -40,8 +48,7 @@ function isCors(p: EdgeLayerOptions["policy"]): p is Cors {
  * invalid policy.
  */
 export function createEdgeLayer(options: EdgeLayerOptions): EdgeLayer {
-  const p = options.policy;
-  const cors = isCors(p) ? p : createCors(parsePolicy(p, "policy"));
+  const cors = compiledPolicy(options.policy);
   const u = options.upstream;
   const upstream = u === null || u === undefined ? DEMO : typeof u === "string" ? new URL(u) : u;
   const proxy = createProxy({

@@ -1,6 +1,5 @@
-import type { CorsPolicy, OriginPredicate, PolicyIssue } from "@edge-cors/core";
+import type { CorsPolicy, OptionLabels, OriginPredicate, PolicyIssue } from "@edge-cors/core";
 import type { Context } from "hono";
-import { contextOf } from "./context.ts";
 
 /**
  * The options of `hono/cors` (Hono 4), accepted unchanged. Each maps onto the edge-cors
@@ -64,7 +63,9 @@ const CORE_ONLY = [
   "routes",
   "mode",
   "onDecision",
-  "debug",
+  "decisionHeader",
+  "pathCase",
+  "checkWebSocketOrigin",
   "$schema",
 ] as const;
 
@@ -87,14 +88,13 @@ export function inputStyle(input: unknown): "hono" | "core" | "mixed" {
 
 /**
  * hono/cors's origin function as an OriginPredicate: the core calls it with a syntactically
- * valid Origin (never `null`, never an oversized value) and grants only when the function
- * returns that same string. The Context is the one the middleware registered for the request.
+ * valid Origin (never `null`, never an oversized value) and the Context the middleware passes
+ * along with the request, and grants only when the function returns that same string.
  */
 export function originFunctionPredicate(fn: OriginFunction): OriginPredicate {
-  return (origin, request) => {
-    const c = contextOf(request);
-    if (c === undefined) return false;
-    const r = fn(origin, c);
+  return (origin, _request, context) => {
+    if (context === undefined) return false;
+    const r = fn(origin, context as Context);
     if (typeof r === "string" || r === null || r === undefined) return r === origin;
     return Promise.resolve(r).then((v) => v === origin);
   };
@@ -147,31 +147,26 @@ export function mixedStyleIssue(input: Record<string, unknown>): PolicyIssue {
   const hono = HONO_ONLY.filter((k) => k in input);
   const core = CORE_ONLY.filter((k) => k in input);
   return {
+    code: "hono-mixed-options",
     path: "",
     message:
       `mixes hono/cors options (${hono.join(", ")}) with edge-cors policy options (${core.join(", ")}): ` +
       "use one form. hono/cors form: origin, credentials, allowMethods, allowHeaders, exposeHeaders, maxAge; " +
-      "edge-cors form: allowOrigins, allowCredentials, … (routes, mode, debug need the edge-cors form)",
+      "edge-cors form: allowOrigins, allowCredentials, … (routes, mode, decisionHeader need the edge-cors form)",
   };
 }
 
-const RENAME: Array<[RegExp, string]> = [
-  [/\ballowOrigins\b/g, "origin"],
-  [/\ballowCredentials\b/g, "credentials"],
-];
+/** How hono/cors names the options the core reports issues about. */
+export const HONO_OPTION_LABELS: OptionLabels = {
+  allowOrigins: "origin",
+  allowCredentials: "credentials",
+};
 
 /**
- * Name a core issue the way the hono/cors options were written: `allowOrigins[0]` becomes
- * `origin` (a single string) or `origin[0]` (a list), `allowCredentials` becomes
- * `credentials`, in the path and in the message.
+ * A core issue about hono/cors options, at the path they were written at: a single-string
+ * `origin` was compiled as a one-entry list, so `origin[0]` is `origin`.
  */
-export function renameIssue(issue: PolicyIssue, originWasString: boolean): PolicyIssue {
-  let path = issue.path;
-  if (originWasString) path = path.replace(/^allowOrigins\[0\]/, "origin");
-  let message = issue.message;
-  for (const [re, to] of RENAME) {
-    path = path.replace(re, to);
-    message = message.replace(re, to);
-  }
-  return { path, message };
+export function honoIssuePath(issue: PolicyIssue, originWasString: boolean): PolicyIssue {
+  if (!originWasString || !issue.path.startsWith("origin[0]")) return issue;
+  return { ...issue, path: `origin${issue.path.slice("origin[0]".length)}` };
 }

@@ -1,5 +1,5 @@
-import { CorsConfigError, type PolicyIssue } from "@edge-cors/core";
-import { type EdgeLayer, loadPolicy } from "@edge-cors/edge";
+import { type Cors, formatIssues } from "@edge-cors/core";
+import { type EdgeLayer, loadEdgePolicy } from "@edge-cors/edge";
 
 export const DEFAULT_KV_KEY = "cors-policy";
 export const DEFAULT_KV_TTL_MS = 15_000;
@@ -10,12 +10,8 @@ export interface KvPolicyOptions {
   key: string;
   ttlMs: number;
   /** Builds the layer for a validated policy (same upstream settings, new policy). */
-  build: (policy: ReturnType<typeof loadPolicy>["policy"]) => EdgeLayer;
+  build: (cors: Cors) => EdgeLayer;
   log?: (message: string) => void;
-}
-
-function describe(issues: readonly PolicyIssue[]): string {
-  return issues.map((i) => `  - ${i.path || "(policy)"}: ${i.message}`).join("\n");
 }
 
 /**
@@ -67,20 +63,23 @@ export class KvPolicy {
       return;
     }
     if (text === this.#good?.text || text === this.#refused) return;
-    try {
-      const { policy, warnings } = loadPolicy(text, `KV "${this.#o.key}"`);
-      this.#good = { text, layer: this.#o.build(policy) };
+    // Compiled once per distinct KV text: a refused text is remembered and not recompiled.
+    const loaded = loadEdgePolicy(text, `KV "${this.#o.key}"`);
+    if (loaded.ok) {
+      this.#good = { text, layer: this.#o.build(loaded.cors) };
       this.#refused = null;
-      if (warnings.length > 0)
-        this.#log(`edge-cors: policy from KV accepted with warnings:\n${describe(warnings)}`);
-    } catch (e) {
-      if (!(e instanceof CorsConfigError)) throw e;
-      this.#refused = text;
-      const keeping =
-        this.#good === null ? "the policy from the Worker's vars" : "the last good policy from KV";
-      this.#log(
-        `edge-cors: refused the policy in KV key "${this.#o.key}" (${e.issues.length} problem${e.issues.length === 1 ? "" : "s"}); still serving ${keeping}:\n${describe(e.issues)}`,
-      );
+      if (loaded.warnings.length > 0)
+        this.#log(
+          `edge-cors: policy from KV accepted with warnings:\n${formatIssues(loaded.warnings)}`,
+        );
+      return;
     }
+    this.#refused = text;
+    const keeping =
+      this.#good === null ? "the policy from the Worker's vars" : "the last good policy from KV";
+    const count = loaded.issues.length;
+    this.#log(
+      `edge-cors: refused the policy in KV key "${this.#o.key}" (${count} problem${count === 1 ? "" : "s"}); still serving ${keeping}:\n${formatIssues(loaded.issues)}`,
+    );
   }
 }

@@ -1,4 +1,4 @@
-import { CorsConfigError, type PolicyIssue } from "@edge-cors/core";
+import { CorsConfigError, formatIssues, type PolicyIssue } from "@edge-cors/core";
 import { createEdgeLayer, type EdgeConfig, type EdgeLayer, readEdgeConfig } from "@edge-cors/edge";
 import type { Env } from "./env.ts";
 import { DEFAULT_KV_KEY, DEFAULT_KV_TTL_MS, KvPolicy, MAX_KV_TTL_MS } from "./kv-policy.ts";
@@ -8,15 +8,12 @@ export type WorkerState =
   | { ok: true; layer: EdgeLayer; kv: KvPolicy | null; config: EdgeConfig }
   | { ok: false; issues: readonly PolicyIssue[] };
 
-function describe(issues: readonly PolicyIssue[]): string {
-  return issues.map((i) => `  - ${i.path || "(policy)"}: ${i.message}`).join("\n");
-}
-
 function kvTtl(value: unknown, issues: PolicyIssue[]): number {
   if (value === undefined || value === null || value === "") return DEFAULT_KV_TTL_MS;
   const n = typeof value === "number" ? value : Number(String(value).trim());
   if (Number.isInteger(n) && n >= 0 && n <= MAX_KV_TTL_MS) return n;
   issues.push({
+    code: "kv-ttl-invalid",
     path: "CORS_POLICY_KV_TTL_MS",
     message: `must be a whole number of milliseconds from 0 to ${MAX_KV_TTL_MS}, got ${JSON.stringify(value)}`,
   });
@@ -36,19 +33,19 @@ export function buildState(env: Env): WorkerState {
   }
   if (config === null || issues.length > 0) {
     console.error(
-      `edge-cors: the Worker's configuration is invalid, every request gets a 500:\n${describe(issues)}`,
+      `edge-cors: the Worker's configuration is invalid, every request gets a 500:\n${formatIssues(issues)}`,
     );
     return { ok: false, issues };
   }
   if (config.warnings.length > 0)
-    console.warn(`edge-cors: policy warnings:\n${describe(config.warnings)}`);
+    console.warn(`edge-cors: policy warnings:\n${formatIssues(config.warnings)}`);
   const settings = {
     // A service binding wins over a URL: requests reach the bound Worker with their own URL.
     upstream: env.UPSTREAM ?? config.upstream,
     timeoutMs: config.timeoutMs,
     upstreamCors: config.upstreamCors,
   };
-  const layer = createEdgeLayer({ ...settings, policy: config.policy });
+  const layer = createEdgeLayer({ ...settings, policy: config.cors });
   const kv =
     env.CORS_KV === undefined
       ? null
@@ -56,7 +53,7 @@ export function buildState(env: Env): WorkerState {
           kv: env.CORS_KV,
           key: env.CORS_POLICY_KV_KEY || DEFAULT_KV_KEY,
           ttlMs: ttl,
-          build: (policy) => createEdgeLayer({ ...settings, policy }),
+          build: (cors) => createEdgeLayer({ ...settings, policy: cors }),
         });
   return { ok: true, layer, kv, config };
 }

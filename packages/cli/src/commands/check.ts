@@ -1,5 +1,6 @@
 /** `edge-cors check <policy.json | wrangler.toml>`: validate a policy with the core. */
 import { type PolicyIssue, validatePolicy } from "@edge-cors/core";
+import { publicSuffixes } from "@edge-cors/public-suffix";
 import { style } from "../color.ts";
 import { EXIT_OK, EXIT_PROBLEMS, type Io } from "../io.ts";
 import { DEFAULT_VAR, readPolicies } from "../policy-file.ts";
@@ -30,7 +31,7 @@ export interface CheckJson {
 export async function check(file: string, opts: CheckOptions, io: Io): Promise<number> {
   const found = await readPolicies(file, opts.var ?? DEFAULT_VAR);
   const policies = found.map(({ source, env, policy }) => {
-    const { errors, warnings } = validatePolicy(policy);
+    const { errors, warnings } = validatePolicy(policy, { publicSuffixes });
     const ok = errors.length === 0 && (!opts.strict || warnings.length === 0);
     return { source, env, ok, errors, warnings };
   });

@@ -4,7 +4,8 @@
  */
 
 import { type Finding, simulate, type WireRequest } from "@edge-cors/browser";
-import { type CorsPolicy, createCors, type Decision, validatePolicy } from "@edge-cors/core";
+import { type Decision, loadCors } from "@edge-cors/core";
+import { publicSuffixes } from "@edge-cors/public-suffix";
 import { style } from "../color.ts";
 import { CliError, EXIT_OK, EXIT_PROBLEMS, type Io } from "../io.ts";
 import { DEFAULT_VAR, readPolicy } from "../policy-file.ts";
@@ -58,8 +59,11 @@ export async function explain(opts: ExplainOptions, io: Io): Promise<number> {
     throw new CliError("usage", `--path "${path}" is not a valid path`);
   }
   const src = await readPolicy(opts.policy, opts.env, opts.var ?? DEFAULT_VAR);
-  const { errors, warnings } = validatePolicy(src.policy);
-  if (errors.length > 0) {
+  // Validated and compiled once, with the Public Suffix List, as every runtime does.
+  const loaded = loadCors(src.policy, { publicSuffixes });
+  const errors = loaded.ok ? [] : [...loaded.issues];
+  const warnings = [...loaded.warnings];
+  if (!loaded.ok) {
     const result = {
       command: "check" as const,
       ok: false,
@@ -78,7 +82,7 @@ export async function explain(opts: ExplainOptions, io: Io): Promise<number> {
     } else io.stdout(renderCheck(result, io.color));
     return EXIT_PROBLEMS;
   }
-  const cors = createCors(src.policy as CorsPolicy);
+  const cors = loaded.cors;
   const req = browserRequest(url, opts);
   const plan = planOrThrow(req);
 

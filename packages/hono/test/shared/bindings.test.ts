@@ -1,80 +1,12 @@
-import { type Cors, CorsConfigError, createCors } from "@edge-cors/core";
+import { CorsConfigError } from "@edge-cors/core";
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
-import { PolicyCache } from "../../src/cache.ts";
 import { type CorsFactory, cors } from "../../src/index.ts";
 import { URL_BASE } from "../helpers/apps.ts";
 import { actualRequest, preflightRequest } from "../helpers/browser.ts";
 
 const APP = "https://app.example.com";
 const ADMIN = "https://admin.example.com";
-
-/** The real compile, counted: how often the cache missed. */
-function countingCache() {
-  const compiled: unknown[] = [];
-  const cache = new PolicyCache<Cors>((input) => {
-    compiled.push(input);
-    return createCors(input as never);
-  });
-  return { cache, compiled };
-}
-
-describe("PolicyCache: one compilation per distinct policy", () => {
-  it("the same object, many times: compiled once", () => {
-    const { cache } = countingCache();
-    const policy = { allowOrigins: [APP] };
-    const first = cache.get(policy);
-    for (let i = 0; i < 100; i++) expect(cache.get(policy)).toBe(first);
-    expect(cache.compilations).toBe(1);
-  });
-
-  it("fresh objects with the same content: compiled once", () => {
-    const { cache } = countingCache();
-    const first = cache.get({ allowOrigins: [APP], maxAge: 600 });
-    for (let i = 0; i < 100; i++)
-      expect(cache.get({ allowOrigins: [APP], maxAge: 600 })).toBe(first);
-    expect(cache.compilations).toBe(1);
-  });
-
-  it("the same JSON string (a binding): compiled once; another string: compiled again", () => {
-    const { cache } = countingCache();
-    const text = JSON.stringify({ allowOrigins: [APP] });
-    const first = cache.get(text);
-    for (let i = 0; i < 100; i++) expect(cache.get(text)).toBe(first);
-    expect(cache.compilations).toBe(1);
-    expect(cache.get(JSON.stringify({ allowOrigins: [ADMIN] }))).not.toBe(first);
-    expect(cache.compilations).toBe(2);
-  });
-
-  it("policies differing only by a function are told apart by the function's identity", () => {
-    const { cache } = countingCache();
-    const a = () => true;
-    const b = () => false;
-    const ca = cache.get({ allowOrigins: a });
-    expect(cache.get({ allowOrigins: a })).toBe(ca);
-    expect(cache.get({ allowOrigins: b })).not.toBe(ca);
-    expect(cache.compilations).toBe(2);
-  });
-
-  it("an invalid policy is compiled once and its error rethrown", () => {
-    const { cache } = countingCache();
-    const bad = JSON.stringify({ allowOrigins: "*", allowCredentials: true });
-    for (let i = 0; i < 5; i++) expect(() => cache.get(bad)).toThrow(CorsConfigError);
-    expect(cache.compilations).toBe(1);
-    expect(() => cache.get("{not json")).toThrow(/policy from the factory is not valid JSON/);
-  });
-
-  it("is bounded: beyond the limit the oldest content key is dropped", () => {
-    const compiled: unknown[] = [];
-    const cache = new PolicyCache((i) => compiled.push(i), 4);
-    for (let i = 0; i < 10; i++) cache.get(`{"n":${i}}`);
-    expect(cache.compilations).toBe(10);
-    cache.get('{"n":9}');
-    expect(cache.compilations).toBe(10);
-    cache.get('{"n":0}');
-    expect(cache.compilations).toBe(11);
-  });
-});
 
 type Env = { Bindings: { CORS_POLICY: string; ORIGINS?: string } };
 

@@ -1,0 +1,340 @@
+/**
+ * Request paths as the servers behind edge-cors may read them.
+ *
+ * A route is only as safe as the path it is matched on: the same bytes reach an app or an
+ * upstream that percent-decodes, removes dot segments, collapses slashes, strips `;params`
+ * or compares case-insensitively. edge-cors therefore matches routes on every *plausible
+ * interpretation* of the path (see {@link pathInterpretations}); when they select different
+ * routes the request is ambiguous and refused (fail closed), so no spelling of a path gets a
+ * grant that the route of some interpretation would refuse.
+ *
+ * The edge layer forwards {@link canonicalPath} — "what you match is what you forward" — and
+ * refuses paths for which {@link forwardingProblem} names a way out of the upstream's prefix.
+ *
+ * Every function here is a single bounded pass over characters: no regex runs on a path.
+ */
+
+/** Paths longer than this are not interpreted: they are ambiguous (refused) in bounded time. */
+export const MAX_PATH_LENGTH = 8192;
+
+const SLASH = 47;
+const BACKSLASH = 92;
+const PERCENT = 37;
+const DOT = 46;
+const SEMICOLON = 59;
+const QUESTION = 63;
+const HASH = 35;
+
+/** The value of a hex digit's char code, or -1. */
+function hexValue(code: number): number {
+  if (code >= 48 && code <= 57) return code - 48;
+  if (code >= 65 && code <= 70) return code - 55;
+  if (code >= 97 && code <= 102) return code - 87;
+  return -1;
+}
+
+/** RFC 3986 §2.3 unreserved: ALPHA / DIGIT / "-" / "." / "_" / "~". */
+function isUnreserved(code: number): boolean {
+  return (
+    (code >= 65 && code <= 90) ||
+    (code >= 97 && code <= 122) ||
+    (code >= 48 && code <= 57) ||
+    code === 45 ||
+    code === DOT ||
+    code === 95 ||
+    code === 126
+  );
+}
+
+/** RFC 3986 §2.2 reserved characters, which `decodeURI` (Hono's router) leaves encoded. */
+function isReservedForDecodeUri(code: number): boolean {
+  return (
+    code === 59 || // ;
+    code === SLASH ||
+    code === QUESTION ||
+    code === 58 || // :
+    code === 64 || // @
+    code === 38 || // &
+    code === 61 || // =
+    code === 43 || // +
+    code === 36 || // $
+    code === 44 || // ,
+    code === HASH
+  );
+}
+
+/**
+ * The path of an absolute URL string, delimited as the WHATWG URL parser delimits it for
+ * http(s): the authority ends at the first `/`, `\`, `?` or `#`; the path at `?` or `#`.
+ * Nothing is decoded or removed. `"/"` when the URL has no path.
+ */
+export function rawPathOf(url: string): string {
+  const scheme = url.indexOf("://");
+  let start = scheme < 0 ? 0 : scheme + 3;
+  for (; start < url.length; start++) {
+    const c = url.charCodeAt(start);
+    if (c === SLASH || c === BACKSLASH) break;
+    if (c === QUESTION || c === HASH) return "/";
+  }
+  if (start >= url.length) return "/";
+  let end = start;
+  for (; end < url.length; end++) {
+    const c = url.charCodeAt(end);
+    if (c === QUESTION || c === HASH) break;
+  }
+  return url.slice(start, end);
+}
+
+/** Which percent-encodings a decoding pass turns back into characters. */
+type DecodeSet = "unreserved" | "decode-uri" | "all";
+
+/**
+ * One percent-decoding pass. `unreserved` also upper-cases the hex of what it keeps encoded
+ * (`%2f` → `%2F`), so that equal paths are equal strings. Malformed escapes stay as written.
+ */
+function percentDecode(path: string, set: DecodeSet): string {
+  if (path.indexOf("%") < 0) return path;
+  let out = "";
+  let from = 0;
+  for (let i = 0; i < path.length; i++) {
+    if (path.charCodeAt(i) !== PERCENT || i + 2 >= path.length) continue;
+    const high = hexValue(path.charCodeAt(i + 1));
+    const low = hexValue(path.charCodeAt(i + 2));
+    if (high < 0 || low < 0) continue;
+    const code = high * 16 + low;
+    const decode =
+      set === "all" ||
+      (set === "unreserved" ? isUnreserved(code) : code >= 128 || !isReservedForDecodeUri(code));
+    out += path.slice(from, i);
+    if (decode) out += String.fromCharCode(code);
+    else out += `%${path[i + 1]!.toUpperCase()}${path[i + 2]!.toUpperCase()}`;
+    i += 2;
+    from = i + 1;
+  }
+  return out + path.slice(from);
+}
+
+/** Is `segment` a WHATWG single-dot segment: `.` or `%2e` (any case)? */
+function isSingleDot(segment: string): boolean {
+  return segment === "." || (segment.length === 3 && segment.toLowerCase() === "%2e");
+}
+
+/** Is `segment` a WHATWG double-dot segment: `..`, `.%2e`, `%2e.`, `%2e%2e` (any case)? */
+function isDoubleDot(segment: string): boolean {
+  if (segment === "..") return true;
+  if (segment.length !== 4 && segment.length !== 6) return false;
+  const lower = segment.toLowerCase();
+  return lower === ".%2e" || lower === "%2e." || lower === "%2e%2e";
+}
+
+interface NormalizeOptions {
+  /** Remove empty segments (`//` → `/`), keeping a trailing slash. */
+  collapseSlashes: boolean;
+  /** Strip `;params` from every segment (Servlet containers, Jetty, some proxies). */
+  stripParams: boolean;
+  /** Cut the path at the first NUL (C-string servers). */
+  truncateAtNul: boolean;
+}
+
+/**
+ * Split on `/` and `\` (WHATWG treats both as separators in http(s) paths), drop single-dot
+ * segments, pop on double-dot segments (never above the root), optionally collapse empty
+ * segments and strip `;params`. The result starts with `/`.
+ */
+function normalizeSegments(path: string, options: NormalizeOptions): string {
+  let input = path;
+  if (options.truncateAtNul) {
+    const nul = input.indexOf("\0");
+    if (nul >= 0) input = input.slice(0, nul);
+  }
+  const segments: string[] = [];
+  let start = input.length > 0 && isSeparator(input.charCodeAt(0)) ? 1 : 0;
+  let trailing = false;
+  for (let i = start; i <= input.length; i++) {
+    if (i < input.length && !isSeparator(input.charCodeAt(i))) continue;
+    let segment = input.slice(start, i);
+    const last = i === input.length;
+    start = i + 1;
+    if (options.stripParams) {
+      const semicolon = segment.indexOf(";");
+      if (semicolon >= 0) segment = segment.slice(0, semicolon);
+    }
+    if (isSingleDot(segment)) {
+      trailing = last;
+      continue;
+    }
+    if (isDoubleDot(segment)) {
+      segments.pop();
+      trailing = last;
+      continue;
+    }
+    if (segment === "" && options.collapseSlashes) {
+      trailing = last && segments.length > 0;
+      continue;
+    }
+    segments.push(segment);
+    trailing = false;
+  }
+  const joined = `/${segments.join("/")}`;
+  return trailing && joined !== "/" ? `${joined}/` : joined;
+}
+
+function isSeparator(code: number): boolean {
+  return code === SLASH || code === BACKSLASH;
+}
+
+const WHATWG: NormalizeOptions = {
+  collapseSlashes: false,
+  stripParams: false,
+  truncateAtNul: false,
+};
+const CANONICAL: NormalizeOptions = {
+  collapseSlashes: true,
+  stripParams: false,
+  truncateAtNul: false,
+};
+const LENIENT: NormalizeOptions = {
+  collapseSlashes: true,
+  stripParams: false,
+  truncateAtNul: true,
+};
+const LENIENT_NO_PARAMS: NormalizeOptions = { ...LENIENT, stripParams: true };
+
+/**
+ * The canonical form of a raw path: unreserved characters percent-decoded (`%61` → `a`), the
+ * hex of every other escape upper-cased, `\` read as `/`, dot segments removed (`%2e` too),
+ * duplicate slashes collapsed. Idempotent. Encoded `/`, `\`, `%`, NUL and `;params` are kept
+ * as they are: they are what {@link pathInterpretations} and {@link forwardingProblem} look at.
+ *
+ * @example canonicalPath("//a/./%61dmin/../b%2fc") === "/a/b%2Fc"
+ */
+export function canonicalPath(rawPath: string): string {
+  return normalizeSegments(percentDecode(rawPath, "unreserved"), CANONICAL);
+}
+
+function lowerAscii(s: string): string {
+  let upper = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 65 && c <= 90) {
+      upper = true;
+      break;
+    }
+  }
+  return upper ? s.toLowerCase() : s;
+}
+
+/** How the server behind edge-cors compares paths (the policy's `pathCase`). */
+export type PathCase = "sensitive" | "insensitive" | undefined;
+
+/**
+ * Does `rawPath` read the same to every server model? True when it has no `%`, `\`, `;`, no
+ * empty or dot segment, and no upper-case letter unless the server is known to compare
+ * paths case-sensitively: then {@link pathInterpretations} is `[rawPath]`.
+ */
+export function isPlainPath(rawPath: string, pathCase: PathCase): boolean {
+  if (rawPath.length === 0 || rawPath.charCodeAt(0) !== SLASH) return false;
+  let previous = SLASH;
+  let segmentStart = 0;
+  for (let i = 1; i <= rawPath.length; i++) {
+    const c = i < rawPath.length ? rawPath.charCodeAt(i) : SLASH;
+    if (c === PERCENT || c === BACKSLASH || c === SEMICOLON) return false;
+    if (c === SLASH) {
+      // An empty segment ("//") or a dot segment (".", "..") reads differently to some servers.
+      if (previous === SLASH && i < rawPath.length) return false;
+      const length = i - segmentStart - 1;
+      if (
+        (length === 1 && rawPath.charCodeAt(i - 1) === DOT) ||
+        (length === 2 && rawPath.charCodeAt(i - 1) === DOT && rawPath.charCodeAt(i - 2) === DOT)
+      ) {
+        return false;
+      }
+      segmentStart = i;
+    } else if (pathCase !== "sensitive" && c >= 65 && c <= 90) {
+      return false;
+    }
+    previous = c;
+  }
+  return true;
+}
+
+/**
+ * The paths that the servers edge-cors may sit in front of could route `rawPath` to, as
+ * distinct strings. The models:
+ * - the bytes as they came (routers on the raw path);
+ * - WHATWG URL parsing (dot segments, `%2e`, `\`; what fetch() and most runtimes forward);
+ * - `decodeURI` (Hono's router: everything decoded but reserved characters);
+ * - the canonical path (see {@link canonicalPath}; what the edge layer forwards);
+ * - decode everything once, or twice, then normalise (servers and proxy chains that
+ *   percent-decode before routing: `%2F` becomes a separator, `%00` ends the path);
+ * - the same with `;params` stripped from each segment (Servlet containers: `/admin;x=1`);
+ * - each of these case-folded, unless `pathCase` says how the server compares paths
+ *   (`"insensitive"`: only the folded forms; `"sensitive"`: never).
+ *
+ * Returns `null` for a path longer than {@link MAX_PATH_LENGTH}: too long to interpret.
+ */
+export function pathInterpretations(rawPath: string, pathCase: PathCase): string[] | null {
+  if (rawPath.length > MAX_PATH_LENGTH) return null;
+  const canonical = canonicalPath(rawPath);
+  const decodedOnce = percentDecode(rawPath, "all");
+  const decodedTwice = percentDecode(decodedOnce, "all");
+  const forms = [
+    rawPath,
+    normalizeSegments(rawPath, WHATWG),
+    percentDecode(rawPath, "decode-uri"),
+    canonical,
+    normalizeSegments(canonical, LENIENT_NO_PARAMS),
+    normalizeSegments(decodedOnce, LENIENT),
+    normalizeSegments(decodedOnce, LENIENT_NO_PARAMS),
+    normalizeSegments(decodedTwice, LENIENT),
+    normalizeSegments(decodedTwice, LENIENT_NO_PARAMS),
+  ];
+  const distinct: string[] = [];
+  for (const form of forms) {
+    if (pathCase !== "insensitive" && !distinct.includes(form)) distinct.push(form);
+    if (pathCase !== "sensitive") {
+      const folded = lowerAscii(form);
+      if (!distinct.includes(folded)) distinct.push(folded);
+    }
+  }
+  return distinct;
+}
+
+/**
+ * Why forwarding `canonical` (a {@link canonicalPath} result) below an upstream path prefix is
+ * unsafe, or `null` when it is safe: a server that decodes it once or twice, or strips
+ * `;params`, must never see a dot segment (which would climb out of the prefix:
+ * `/..%2fsecret`, `/..;/secret`, `/%252e%252e/secret`) or a NUL.
+ */
+export function forwardingProblem(canonical: string): string | null {
+  if (canonical.length > MAX_PATH_LENGTH)
+    return `the path is longer than ${MAX_PATH_LENGTH} characters`;
+  let form = canonical;
+  for (let pass = 0; pass < 3; pass++) {
+    if (form.indexOf("\0") >= 0) return "the path encodes a NUL character";
+    if (hasDotSegment(form, false) || hasDotSegment(form, true)) {
+      return pass === 0
+        ? "a segment of the path reads as '.' or '..' once ';params' are stripped"
+        : `the path holds an encoded '/', '\\' or '.' that reads as a '..' segment after ${pass === 1 ? "one" : "two"} round${pass === 1 ? "" : "s"} of percent-decoding`;
+    }
+    const next = percentDecode(form, "all");
+    if (next === form) break;
+    form = next;
+  }
+  return null;
+}
+
+function hasDotSegment(path: string, stripParams: boolean): boolean {
+  let start = 0;
+  for (let i = 0; i <= path.length; i++) {
+    if (i < path.length && !isSeparator(path.charCodeAt(i))) continue;
+    let segment = path.slice(start, i);
+    start = i + 1;
+    if (stripParams) {
+      const semicolon = segment.indexOf(";");
+      if (semicolon >= 0) segment = segment.slice(0, semicolon);
+    }
+    if (isSingleDot(segment) || isDoubleDot(segment)) return true;
+  }
+  return false;
+}

@@ -1,0 +1,158 @@
+/**
+ * Rendering a decision: as a `Response` (the request path), or as a header record (`explain`,
+ * `onDecision`, Lambda@Edge, the CloudFront Function). Both sinks are fed by the same
+ * functions below, so the headers a decision announces are the headers it sends.
+ */
+import type { RouteRules } from "./compile.ts";
+import type { CorsDecision } from "./decide.ts";
+import { mergeVary } from "./vary.ts";
+
+/** Status of an answered preflight: Fetch requires an ok status (200-299) to pass. */
+export const PREFLIGHT_OK_STATUS = 204;
+/** Status of a refused preflight or WebSocket handshake: not ok, so the browser fails it. */
+export const REFUSED_STATUS = 403;
+
+/** The name of the header `decisionHeader: true` adds. */
+export const DECISION_HEADER = "x-cors-decision";
+
+type SetHeader = (name: string, value: string) => void;
+
+/** The headers of a granted preflight answer that depend on the request. */
+function preflightRequestDependent(decision: CorsDecision, set: SetHeader): void {
+  const rules = decision.rules;
+  if (!rules.allowOrigins.any) set("access-control-allow-origin", decision.origin!);
+  if (rules.allowMethods.echo) set("access-control-allow-methods", decision.requestedMethod!);
+  if (rules.allowHeaders.echo && decision.requestedHeaders)
+    set("access-control-allow-headers", decision.requestedHeaders);
+  if (decision.privateNetwork) set("access-control-allow-private-network", "true");
+}
+
+/**
+ * The grant headers of an actual response. A static `*` goes on every response, without Vary
+ * (https://fetch.spec.whatwg.org/#cors-protocol-and-http-caches); a listed origin only on
+ * allowed ones.
+ */
+function actualGrant(decision: CorsDecision, set: SetHeader): void {
+  const rules = decision.rules;
+  if (rules.allowOrigins.any) {
+    set("access-control-allow-origin", "*");
+    if (rules.exposeHeaders !== null) set("access-control-expose-headers", rules.exposeHeaders);
+    return;
+  }
+  if (!decision.allowed) return;
+  set("access-control-allow-origin", decision.origin!);
+  if (rules.allowCredentials) set("access-control-allow-credentials", "true");
+  if (rules.exposeHeaders !== null) set("access-control-expose-headers", rules.exposeHeaders);
+}
+
+/** The status edge-cors answers with itself, or `null` when the request goes on to the app. */
+export function answerStatus(decision: CorsDecision): number | null {
+  if (decision.kind === "preflight") return decision.allowed ? PREFLIGHT_OK_STATUS : REFUSED_STATUS;
+  if (decision.kind === "websocket" && !decision.allowed) return REFUSED_STATUS;
+  return null;
+}
+
+/**
+ * Every header edge-cors sets for `decision` (lower-case names), as a record: the answer's
+ * headers for a preflight or refused handshake, the decoration of the app's response
+ * otherwise (`vary` then meaning "merged into the app's Vary").
+ */
+export function decisionHeaders(
+  decision: CorsDecision,
+  decisionHeader: string | null,
+): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const set: SetHeader = (name, value) => {
+    headers[name] = value;
+  };
+  const rules = decision.rules;
+  if (decision.kind === "preflight") {
+    if (decision.allowed) {
+      for (const [name, value] of rules.preflightFixedHeaders) set(name, value);
+      preflightRequestDependent(decision, set);
+    } else {
+      set("vary", rules.preflightVary);
+    }
+  } else if (decision.kind === "websocket") {
+    if (!decision.allowed) set("vary", "Origin");
+  } else {
+    if (rules.varyOrigin) set("vary", "Origin");
+    actualGrant(decision, set);
+  }
+  if (decisionHeader !== null && (decision.kind !== "websocket" || !decision.allowed))
+    set(DECISION_HEADER, decisionHeader);
+  return headers;
+}
+
+/**
+ * Prebuilt headers of a rule set's preflight answers. A Response initialised from a Headers
+ * object copies its list, which is cheaper than converting a record every time.
+ */
+export interface PreflightTemplates {
+  granted: Headers;
+  refused: Headers;
+}
+
+export function preflightTemplates(rules: RouteRules): PreflightTemplates {
+  const granted = new Headers();
+  for (const [name, value] of rules.preflightFixedHeaders) granted.set(name, value);
+  return { granted, refused: new Headers({ vary: rules.preflightVary }) };
+}
+
+/** The Response edge-cors answers itself with: a preflight answer or a refused handshake. */
+export function answerResponse(
+  decision: CorsDecision,
+  templates: PreflightTemplates,
+  decisionHeader: string | null,
+): Response {
+  let response: Response;
+  if (decision.kind === "preflight" && decision.allowed) {
+    response = new Response(null, { status: PREFLIGHT_OK_STATUS, headers: templates.granted });
+    const headers = response.headers;
+    preflightRequestDependent(decision, (name, value) => headers.set(name, value));
+  } else if (decision.kind === "preflight") {
+    response = new Response(null, { status: REFUSED_STATUS, headers: templates.refused });
+  } else {
+    response = new Response(null, { status: REFUSED_STATUS, headers: { vary: "Origin" } });
+  }
+  if (decisionHeader !== null) response.headers.set(DECISION_HEADER, decisionHeader);
+  return response;
+}
+
+const VARY_ORIGIN = ["Origin"];
+
+function writeDecoration(
+  headers: Headers,
+  decision: CorsDecision,
+  decisionHeader: string | null,
+): void {
+  if (decision.rules.varyOrigin) {
+    const vary = mergeVary(headers.get("vary"), VARY_ORIGIN, "Origin");
+    if (vary !== null) headers.set("vary", vary);
+  }
+  actualGrant(decision, (name, value) => headers.set(name, value));
+  if (decisionHeader !== null) headers.set(DECISION_HEADER, decisionHeader);
+}
+
+/**
+ * Put the decision's headers on the app's response (`Vary: Origin` merged, never copied from
+ * the request). Mutates the headers in place; copies the response only when its headers are
+ * immutable (a `fetch()` result, `Response.redirect()`). Every status gets them, 3xx included
+ * (https://fetch.spec.whatwg.org/#http-fetch runs the CORS check on redirects too). A
+ * WebSocket handshake's response is left untouched.
+ */
+export function decorateResponse(
+  response: Response,
+  decision: CorsDecision,
+  decisionHeader: string | null,
+): Response {
+  if (decision.kind === "websocket") return response;
+  try {
+    writeDecoration(response.headers, decision, decisionHeader);
+    return response;
+  } catch {
+    const copy = new Response(response.body, response);
+    writeDecoration(copy.headers, decision, decisionHeader);
+    return copy;
+  }
+}
