@@ -127,7 +127,19 @@ export async function loadPolicy(
 }> {
   let input: unknown;
   if (options.policyPath !== undefined) {
-    input = await readFile(options.policyPath, "utf8");
+    const text = await readFile(options.policyPath, "utf8");
+    try {
+      input = JSON.parse(text);
+    } catch (e) {
+      const detail = e instanceof Error ? e.message : "unreadable";
+      throw new CorsConfigError([
+        {
+          code: "policy-not-json",
+          path: "",
+          message: `${options.policyPath} is not valid JSON: ${detail}`,
+        },
+      ]);
+    }
   } else if (options.policy !== undefined) {
     input = options.policy;
   } else {
@@ -141,10 +153,7 @@ export async function loadPolicy(
     suffixVerdicts[domain] = verdict;
     return verdict;
   };
-  const loaded = loadCors(input, {
-    publicSuffixes: recordingLookup,
-    ...(options.policyPath !== undefined ? { source: options.policyPath } : {}),
-  });
+  const loaded = loadCors(input, { publicSuffixes: recordingLookup });
   const policy: unknown = typeof input === "string" && loaded.ok ? JSON.parse(input) : input;
   const issues = [
     ...(loaded.ok ? answerSizeIssues(loaded.cors) : loaded.issues),

@@ -30,7 +30,7 @@ export function withCors<Env = unknown, QueueHandlerMessage = unknown, CfHostMet
 ): ExportedHandler<Env, QueueHandlerMessage, CfHostMetadata> {
   const inner = handler.fetch;
   if (typeof inner !== "function") throw new TypeError("withCors: the handler has no fetch()");
-  const cache = new PolicyCache({ source: "policy", publicSuffixes, limit: MAX_COMPILED });
+  const cache = new PolicyCache({ publicSuffixes, limit: MAX_COMPILED });
   let corsFor: (env: Env) => Cors;
   if (typeof policy === "function") {
     const select = policy;

@@ -161,7 +161,34 @@ describe("withCors", () => {
     expect(stored!.headers.get("access-control-allow-origin")).toBeNull();
   });
 
-  it("hands WebSocket upgrades to the handler and returns its 101 untouched", async () => {
+  const handshake = (origin: string) =>
+    new Request("https://api.example.com/ws", {
+      headers: {
+        upgrade: "websocket",
+        connection: "Upgrade",
+        "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==",
+        "sec-websocket-version": "13",
+        origin,
+      },
+    });
+
+  it("refuses a WebSocket handshake from an origin the policy does not allow (403, handler untouched)", async () => {
+    let called = 0;
+    const worker = withCors(
+      {
+        fetch() {
+          called++;
+          return new Response("socket");
+        },
+      },
+      policy,
+    );
+    const res = await call(worker, handshake("https://evil.example"), {});
+    expect(res.status).toBe(403);
+    expect(called).toBe(0);
+  });
+
+  it("hands an allowed WebSocket handshake to the handler and returns its 101 untouched", async () => {
     const worker = withCors(
       {
         fetch() {
@@ -173,11 +200,7 @@ describe("withCors", () => {
       },
       policy,
     );
-    const res = await call(
-      worker,
-      new Request("https://api.example.com/ws", { headers: { upgrade: "websocket", origin: APP } }),
-      {},
-    );
+    const res = await call(worker, handshake(APP), {});
     expect(res.status).toBe(101);
     expect(res.webSocket).toBeTruthy();
     expect(res.headers.get("access-control-allow-origin")).toBeNull();

@@ -4,6 +4,7 @@ import {
   labelPath,
   newSink,
   type OptionLabels,
+  type OptionName,
   type PolicyIssue,
 } from "./issues.ts";
 import { parseMaxAge } from "./max-age.ts";
@@ -121,7 +122,7 @@ function checkKeys(
   for (const key of Object.keys(object)) {
     if (allowed.has(key)) continue;
     const renamed = Object.hasOwn(RENAMED, key) ? RENAMED[key] : undefined;
-    const hint = renamed ? ` — did you mean "${renamed}"?` : "";
+    const hint = renamed ? ` — did you mean "${sink.label(renamed as OptionName)}"?` : "";
     sink.errors.push({
       code: "unknown-option",
       path: prefix + key,

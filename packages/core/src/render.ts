@@ -81,7 +81,26 @@ export function decisionHeaders(
   }
   if (decisionHeader !== null && (decision.kind !== "websocket" || !decision.allowed))
     set(DECISION_HEADER, decisionHeader);
-  return headers;
+  return inReadingOrder(headers);
+}
+
+/** The order people read CORS headers in (the wire order does not matter to browsers). */
+const READING_ORDER = [
+  "access-control-allow-origin",
+  "access-control-allow-credentials",
+  "access-control-allow-methods",
+  "access-control-allow-headers",
+  "access-control-expose-headers",
+  "access-control-max-age",
+  "access-control-allow-private-network",
+  "vary",
+  DECISION_HEADER,
+];
+
+function inReadingOrder(headers: Record<string, string>): Record<string, string> {
+  const ordered: Record<string, string> = {};
+  for (const name of READING_ORDER) if (name in headers) ordered[name] = headers[name]!;
+  return ordered;
 }
 
 /**

@@ -63,7 +63,7 @@ export const FINDING: Shape = {
   object: { code: str, header: str, message: str, fix: str, stage: str },
   optional: ["header", "stage"],
 };
-const ISSUE: Shape = { object: { path: str, message: str } };
+const ISSUE: Shape = { object: { code: str, path: str, message: str } };
 
 export const ERROR_JSON: Shape = {
   object: { ok: bool, error: { object: { code: str, message: str } } },
@@ -125,7 +125,12 @@ const DECISION: Shape = {
     kind: str,
     allowed: bool,
     origin: nullable(str),
+    method: str,
+    path: str,
     route: nullable(str),
+    refusal: nullable({ object: { code: str, name: nullable(str) } }),
+    reason: str,
+    fix: nullable(str),
     reasons: { array: str },
     headers: { record: str },
     status: num,
