@@ -18,7 +18,7 @@ import {
   MAX_ORIGIN_LENGTH,
   type PolicyIssue,
 } from "@edge-cors/core";
-import type { RouteRules } from "@edge-cors/core/internal";
+import { fixedPreflightHeaders, type RouteRules } from "@edge-cors/core/internal";
 import { publicSuffixes } from "@edge-cors/public-suffix";
 import { build } from "esbuild";
 import { zipSync } from "fflate";
@@ -88,7 +88,7 @@ function largestPreflightAnswer(rules: RouteRules): number {
   const line = (name: string, value: number) => {
     bytes += name.length + 2 + value + 2;
   };
-  for (const [name, value] of rules.preflightFixedHeaders) line(name, value.length);
+  fixedPreflightHeaders(rules, (name, value) => line(name, value.length));
   if (!rules.allowOrigins.any) line("access-control-allow-origin", MAX_ORIGIN_LENGTH);
   if (rules.allowMethods.echo) line("access-control-allow-methods", 64);
   if (rules.allowHeaders.echo) line("access-control-allow-headers", ACRH_MAX_LENGTH);

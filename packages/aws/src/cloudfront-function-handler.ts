@@ -6,7 +6,13 @@
  *
  * This module is bundled into the function: no `Request`/`Response`/`Headers` here.
  */
-import { answerPlainRequest, type CompiledPolicy } from "@edge-cors/core/internal";
+import {
+  answerPlainRequest,
+  answerWithRules,
+  type CompiledPolicy,
+  type PlainAnswer,
+  type PlainRequest,
+} from "@edge-cors/core/internal";
 import type { CloudFrontFunctionsEvent, CloudFrontFunctionsHeaders } from "aws-lambda";
 
 /** `event.request` of a viewer-request event: header names are lower-case, values `{ value, multiValue? }`. */
@@ -46,12 +52,21 @@ export type FunctionPlans = Pick<
   "base" | "patterns" | "routes" | "ambiguous" | "pathCase"
 >;
 
-/** The handler for a compiled policy (its plans must have no origin predicate). */
+/** The handler for a compiled policy with routes (no origin predicate). */
 export function createFunctionHandler(plans: FunctionPlans): FunctionHandler {
+  return handlerFor((request) => answerPlainRequest(plans, request));
+}
+
+/** The handler for a compiled policy without routes: its top level answers everything. */
+export function createTopLevelHandler(plans: Pick<CompiledPolicy, "base">): FunctionHandler {
+  return handlerFor((request) => answerWithRules(plans.base, request));
+}
+
+function handlerFor(answerFor: (request: PlainRequest) => PlainAnswer | null): FunctionHandler {
   return (event) => {
     const request = event.request;
-    const h = request.headers ?? {};
-    const answer = answerPlainRequest(plans, {
+    const h = request.headers || {};
+    const answer = answerFor({
       method: request.method,
       path: request.uri,
       headers: { get: (name) => headerValue(h, name) },
@@ -61,7 +76,7 @@ export function createFunctionHandler(plans: FunctionPlans): FunctionHandler {
     for (const name in answer.headers) headers[name] = { value: answer.headers[name]! };
     return {
       statusCode: answer.status,
-      statusDescription: REASON[answer.status] ?? "",
+      statusDescription: REASON[answer.status] || "",
       headers,
     };
   };

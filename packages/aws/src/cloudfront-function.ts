@@ -17,6 +17,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, extname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CorsConfigError, type PolicyIssue } from "@edge-cors/core";
+import type { RouteRules } from "@edge-cors/core/internal";
 import { build, transform } from "esbuild";
 import { loadPolicy } from "./build.ts";
 
@@ -44,7 +45,7 @@ export interface BuildCloudFrontFunctionResult {
 }
 
 /** The runtime handler module next to this file (`.ts` in the workspace, `.js` once published). */
-const HANDLER = fileURLToPath(
+const HANDLER_MODULE = fileURLToPath(
   new URL(
     `./cloudfront-function-handler${extname(fileURLToPath(import.meta.url))}`,
     import.meta.url,
@@ -56,13 +57,13 @@ const HANDLE = "__edgeCorsPreflight";
 
 /**
  * ES5 stand-ins for `Set` and `Map` with string and number keys: construction from an array,
- * `has`, `add`, `get`, `set` and `size`, which is all the bundled core code uses. Iterating one
- * (`for…of`, spread) throws instead of silently seeing nothing. The bundle runs inside a
- * function whose parameters `Set` and `Map` are these.
+ * `has`, `add`, `get`, `set` and `size`, which is all the bundled core code uses (the
+ * differential test runs the function where Set and Map do not exist, so a use of anything
+ * else fails there). The bundle runs inside a function whose parameters `Set` and `Map` are
+ * these.
  */
 const COLLECTIONS = `
 function key(x) { return typeof x + ":" + x; }
-function notIterable() { throw new TypeError("edge-cors: Set/Map stand-in is not iterable"); }
 function S(a) { this.o = Object.create(null); this.size = 0; if (a) for (var i = 0; i < a.length; i++) this.add(a[i]); }
 S.prototype.has = function (x) { return key(x) in this.o; };
 S.prototype.add = function (x) { var k = key(x); if (!(k in this.o)) { this.o[k] = 1; this.size++; } return this; };
@@ -70,8 +71,6 @@ function M(a) { this.o = Object.create(null); this.size = 0; if (a) for (var i =
 M.prototype.has = S.prototype.has;
 M.prototype.get = function (x) { var k = key(x); return k in this.o ? this.o[k] : undefined; };
 M.prototype.set = function (x, v) { var k = key(x); if (!(k in this.o)) this.size++; this.o[k] = v; return this; };
-Object.defineProperty(S.prototype, "length", { get: notIterable });
-Object.defineProperty(M.prototype, "length", { get: notIterable });
 `;
 
 /** Policy options that need the response path, which a preflight-only function lacks. */
@@ -126,7 +125,36 @@ async function compileForFunction(options: BuildCloudFrontFunctionOptions) {
     throw new CorsConfigError([...failure.issues, ...refusals], failure.warnings);
   if (refusals.length > 0) throw new CorsConfigError(refusals, loaded!.warnings);
   const { base, patterns, routes, ambiguous, pathCase } = loaded!.cors.compiled;
-  return { plans: { base, patterns, routes, ambiguous, pathCase }, warnings: loaded!.warnings };
+  // Without routes the function answers from the top level alone: no route-matching code.
+  const plans =
+    patterns.length === 0
+      ? { base: answering(base) }
+      : {
+          base: answering(base),
+          patterns: patterns.map(({ literal, prefix, all }) => ({ literal, prefix, all })),
+          routes: routes.map(answering),
+          // An ambiguous path is refused before anything else of its rules is read.
+          ambiguous: {
+            ambiguous: true,
+            checkWebSocketOrigin: true,
+            preflightVary: ambiguous.preflightVary,
+          } as unknown as RouteRules,
+          pathCase,
+        };
+  return { plans, warnings: loaded!.warnings };
+}
+
+/**
+ * The parts of compiled rules an answer reads (see `answerHeaders` in the core): what only
+ * decorating a response or explaining needs (route name, expose list, Vary of responses, the
+ * decision header, the predicate slot) is left out, to stay within the 10 KB code limit.
+ */
+function answering(rules: RouteRules): RouteRules {
+  const { route, exposeHeaders, varyOrigin, decisionHeader, ...kept } = rules;
+  const { predicate, ...origins } = kept.allowOrigins;
+  // "*" is decided before any list is looked at.
+  const allowOrigins = origins.any ? { any: true } : origins;
+  return { ...kept, allowOrigins } as unknown as RouteRules;
 }
 
 function safeParse(text: unknown): unknown {
@@ -203,19 +231,23 @@ export function planLiteral(value: unknown): { declarations: string; expression:
 }
 
 /** Bundle the handler with the plans inlined, lower it to ES5, minify it. */
-async function functionCode(plans: { declarations: string; expression: string }): Promise<string> {
+async function functionCode(
+  plans: { declarations: string; expression: string },
+  routed: boolean,
+): Promise<string> {
+  const create = routed ? "createFunctionHandler" : "createTopLevelHandler";
   const entry = [
-    `import { createFunctionHandler } from ${JSON.stringify(HANDLER)};`,
+    `import { ${create} } from ${JSON.stringify(HANDLER_MODULE)};`,
     `declare var ${HANDLE}: unknown;`,
     "// Compiled by edge-cors at build time from the validated policy.",
     plans.declarations,
-    `${HANDLE} = createFunctionHandler(${plans.expression});`,
+    `${HANDLE} = ${create}(${plans.expression});`,
     "",
   ].join("\n");
   const bundled = await build({
     stdin: {
       contents: entry,
-      resolveDir: dirname(HANDLER),
+      resolveDir: dirname(HANDLER_MODULE),
       sourcefile: "cloudfront-function-entry.ts",
       loader: "ts",
     },
@@ -270,7 +302,7 @@ export async function buildCloudFrontFunction(
   options: BuildCloudFrontFunctionOptions,
 ): Promise<BuildCloudFrontFunctionResult> {
   const { plans, warnings } = await compileForFunction(options);
-  const code = await functionCode(planLiteral(plans));
+  const code = await functionCode(planLiteral(plans), "patterns" in plans);
   const bytes = Buffer.byteLength(code, "utf8");
   if (bytes > CLOUDFRONT_FUNCTION_MAX_BYTES) {
     throw new CorsConfigError(

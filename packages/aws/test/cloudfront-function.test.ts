@@ -10,6 +10,7 @@ import { join } from "node:path";
 import vm from "node:vm";
 import { CorsConfigError, createCors } from "@edge-cors/core";
 import { compilePolicy } from "@edge-cors/core/internal";
+import { publicSuffixes } from "@edge-cors/public-suffix";
 import fc from "fast-check";
 import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -130,7 +131,8 @@ describe("the generated function against the conformance vectors", () => {
     const event = functionEvent(v);
     const before = structuredClone(event.request);
     const result = handler(event);
-    if (v.kind === "preflight") {
+    // edge-cors's own answers: preflights, and WebSocket handshakes from a refused origin.
+    if (v.kind === "preflight" || (v.kind === "websocket" && !v.expect.reachesApp)) {
       expect(responseProblems(result)).toEqual([]);
       const r = result as FunctionResponse;
       expect(r.statusDescription).toBe(r.statusCode === 204 ? "No Content" : "Forbidden");
@@ -145,7 +147,7 @@ describe("the generated function against the conformance vectors", () => {
   it("covers every vector policy and every vector kind", () => {
     expect([...built.keys()].sort()).toEqual(Object.keys(policies).sort());
     expect(new Set(vectors.map((v) => v.kind))).toEqual(
-      new Set(["preflight", "actual", "plain-options", "not-cors"]),
+      new Set(["preflight", "actual", "websocket", "plain-options", "not-cors"]),
     );
   });
 });
@@ -296,7 +298,7 @@ const preflightArb = fc.record({
 
 describe("differential: the generated function answers as the core's Cors.preflight does", () => {
   it.each(Object.keys(policies))("%s", async (name) => {
-    const cors = createCors(policies[name]!);
+    const cors = createCors(policies[name]!, { publicSuffixes });
     const { handler } = built.get(name)!;
     await fc.assert(
       fc.asyncProperty(preflightArb, async (p) => {
@@ -370,7 +372,7 @@ describe("header lines", () => {
     for (const [name, h] of Object.entries(fn)) {
       for (const line of h.multiValue ?? [{ value: h.value }]) headers.append(name, line.value);
     }
-    const want = await createCors(policies[policy]!).preflight(
+    const want = await createCors(policies[policy]!, { publicSuffixes }).preflight(
       new Request(`${base}/api/items`, { method: "OPTIONS", headers }),
     );
     const got = built.get(policy)!.handler({
@@ -392,7 +394,7 @@ describe("generation refuses what a preflight-only CloudFront Function cannot do
       alowMethods: ["PUT"],
       maxAge: "forever",
       mode: "report",
-      debug: true,
+      decisionHeader: true,
     };
     const e = await buildCloudFrontFunction({ policy: bad }).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(CorsConfigError);
@@ -405,7 +407,7 @@ describe("generation refuses what a preflight-only CloudFront Function cannot do
         "alowMethods",
         "maxAge",
         "mode",
-        "debug",
+        "decisionHeader",
       ]),
     );
     expect((e as Error).message).toMatch(/7 problems/);
@@ -431,10 +433,10 @@ describe("generation refuses what a preflight-only CloudFront Function cannot do
       /report/,
     ],
     [
-      "debug",
-      { allowOrigins: ["https://app.example.com"], debug: true },
-      "debug",
-      /X-CORS-Decision/,
+      "the decision header",
+      { allowOrigins: ["https://app.example.com"], decisionHeader: true },
+      "decisionHeader",
+      /X-CORS-Decision/i,
     ],
   ])("refuses %s, saying where", async (_what, policy, path, message) => {
     const e = await buildCloudFrontFunction({ policy }).catch((x: unknown) => x);

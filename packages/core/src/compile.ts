@@ -15,7 +15,11 @@ import type { CorsPolicy, Decision } from "./policy.ts";
 import { compilePathPattern, type PathPattern } from "./routes.ts";
 
 /** A compiled `allowMethods` or `allowHeaders`: the names, and how a preflight answer says them. */
-export interface CompiledNameList extends NameSet {
+export interface CompiledNameList {
+  /** `*` is listed. */
+  any: boolean;
+  /** The listed names (methods as written, header names lower-case). */
+  names: Set<string>;
   /** The answer's static header value, or `null` (omitted, or echoed when `echo`). */
   answer: string | null;
   /** With credentials a `*` is read literally: answer with the validated names asked for. */
@@ -45,8 +49,6 @@ export interface RouteRules {
   varyOrigin: boolean;
   /** `Vary` of every preflight answer, granted or refused. */
   preflightVary: string;
-  /** The headers of a granted preflight answer that do not depend on the request, in order. */
-  preflightFixedHeaders: ReadonlyArray<readonly [string, string]>;
   /** Only for the rules that answer ambiguous paths: refuse everything. */
   ambiguous: boolean;
 }
@@ -256,8 +258,16 @@ function compileRules(
     });
   }
 
-  const allowMethods: CompiledNameList = { ...methods, ...answerFor(methods, credentials, false) };
-  const allowHeaders: CompiledNameList = { ...headers, ...answerFor(headers, credentials, true) };
+  const allowMethods: CompiledNameList = {
+    any: methods.any,
+    names: methods.names,
+    ...answerFor(methods, credentials, false),
+  };
+  const allowHeaders: CompiledNameList = {
+    any: headers.any,
+    names: headers.names,
+    ...answerFor(headers, credentials, true),
+  };
   const exposeHeaders = expose.any ? "*" : expose.list.length > 0 ? expose.list.join(", ") : null;
   for (const [name, value] of [
     ["allowMethods", allowMethods.answer],
@@ -281,16 +291,6 @@ function compileRules(
     "Access-Control-Request-Headers",
     ...(allowPrivateNetwork ? ["Access-Control-Request-Private-Network"] : []),
   ].join(", ");
-  const fixed: Array<readonly [string, string]> = [];
-  if (allowOrigins.any) fixed.push(["access-control-allow-origin", "*"]);
-  if (credentials) fixed.push(["access-control-allow-credentials", "true"]);
-  if (allowMethods.answer !== null)
-    fixed.push(["access-control-allow-methods", allowMethods.answer]);
-  if (allowHeaders.answer !== null)
-    fixed.push(["access-control-allow-headers", allowHeaders.answer]);
-  if (maxAge !== undefined) fixed.push(["access-control-max-age", String(maxAge)]);
-  fixed.push(["vary", preflightVary]);
-
   return {
     route,
     allowOrigins,
@@ -304,31 +304,33 @@ function compileRules(
     decisionHeader,
     varyOrigin,
     preflightVary,
-    preflightFixedHeaders: fixed,
     ambiguous: false,
   };
 }
 
 /** Rules that refuse everything, with the widest Vary of all `rules`: for ambiguous paths. */
 function ambiguousRules(all: readonly RouteRules[]): RouteRules {
-  const base = all[0]!;
   const varyOrigin = all.some((r) => r.varyOrigin);
   const privateNetwork = all.some((r) => r.allowPrivateNetwork);
-  const preflightVary = [
-    ...(varyOrigin ? ["Origin"] : []),
-    "Access-Control-Request-Method",
-    "Access-Control-Request-Headers",
-    ...(privateNetwork ? ["Access-Control-Request-Private-Network"] : []),
-  ].join(", ");
+  const nothing: CompiledNameList = { any: false, names: new Set(), answer: null, echo: false };
   return {
-    ...base,
     route: null,
-    allowOrigins: { ...base.allowOrigins, any: false, predicate: null },
+    allowOrigins: compileOrigins([], false, null, newSink()),
+    allowCredentials: false,
+    allowMethods: nothing,
+    allowHeaders: nothing,
+    exposeHeaders: null,
+    maxAge: null,
+    allowPrivateNetwork: false,
+    checkWebSocketOrigin: true,
     decisionHeader: all.some((r) => r.decisionHeader),
-    checkWebSocketOrigin: all.some((r) => r.checkWebSocketOrigin),
     varyOrigin,
-    preflightVary,
-    preflightFixedHeaders: [["vary", preflightVary]],
+    preflightVary: [
+      ...(varyOrigin ? ["Origin"] : []),
+      "Access-Control-Request-Method",
+      "Access-Control-Request-Headers",
+      ...(privateNetwork ? ["Access-Control-Request-Private-Network"] : []),
+    ].join(", "),
     ambiguous: true,
   };
 }

@@ -52,18 +52,13 @@ export interface CorsDecision {
 
 /** Does the comma-separated `list` hold `token` (ASCII case-insensitive, lower-case `token`)? */
 function hasToken(list: string | null, token: string): boolean {
-  if (list === null) return false;
-  let start = 0;
-  for (let i = 0; i <= list.length; i++) {
-    if (i < list.length && list.charCodeAt(i) !== 44 /* , */) continue;
-    let from = start;
-    let to = i;
-    while (from < to && (list.charCodeAt(from) === 32 || list.charCodeAt(from) === 9)) from++;
-    while (to > from && (list.charCodeAt(to - 1) === 32 || list.charCodeAt(to - 1) === 9)) to--;
-    if (to - from === token.length && list.slice(from, to).toLowerCase() === token) return true;
-    start = i + 1;
-  }
-  return false;
+  return (
+    list !== null &&
+    list
+      .toLowerCase()
+      .split(",")
+      .some((item) => item.trim() === token)
+  );
 }
 
 /**
@@ -180,28 +175,6 @@ function originRefusal(origin: string): RefusalCode {
   return origin.length > MAX_ORIGIN_LENGTH ? "origin-too-long" : "origin-not-allowed";
 }
 
-function decision(
-  facts: RequestFacts,
-  rules: RouteRules,
-  allowed: boolean,
-  refusal: RefusalCode | null,
-  refusedName: string | null,
-  requestedHeaders: string | null,
-  privateNetwork: boolean,
-): CorsDecision {
-  return {
-    kind: facts.kind,
-    rules,
-    origin: facts.origin,
-    allowed,
-    refusal,
-    refusedName,
-    requestedMethod: facts.requestedMethod,
-    requestedHeaders,
-    privateNetwork,
-  };
-}
-
 /**
  * Decide, given the origin verdict (`originAllowed`). Preflights are checked in Fetch order
  * (https://fetch.spec.whatwg.org/#cors-preflight-fetch): path, origin, method, headers.
@@ -213,32 +186,49 @@ export function decide(
   originOk: boolean,
 ): CorsDecision {
   const { kind, origin } = facts;
+  const decision: CorsDecision = {
+    kind,
+    rules,
+    origin,
+    allowed: false,
+    refusal: null,
+    refusedName: null,
+    requestedMethod: facts.requestedMethod,
+    requestedHeaders: null,
+    privateNetwork: false,
+  };
+  const refuse = (code: RefusalCode, name: string | null = null) => {
+    decision.refusal = code;
+    decision.refusedName = name;
+    return decision;
+  };
   // No Origin: not a CORS request. An OPTIONS with Origin but no Access-Control-Request-Method
   // is an actual request (a script's own OPTIONS, after its preflight), decided like any other.
-  if (origin === null) return decision(facts, rules, false, null, null, null, false);
-  if (kind === "websocket" && !rules.checkWebSocketOrigin && !rules.ambiguous)
-    return decision(facts, rules, true, null, null, null, false);
-  if (rules.ambiguous) return decision(facts, rules, false, "path-ambiguous", null, null, false);
-  if (!originOk) return decision(facts, rules, false, originRefusal(origin!), null, null, false);
-  if (kind !== "preflight") return decision(facts, rules, true, null, null, null, false);
-
-  const method = facts.requestedMethod!;
-  if (!methodAllowed(rules.allowMethods, method))
-    return decision(facts, rules, false, "method-not-allowed", method, null, false);
-  const requestedHeaders = headers.get("access-control-request-headers");
-  if (requestedHeaders !== null && requestedHeaders !== "") {
-    const refused = refusedRequestHeader(rules.allowHeaders, requestedHeaders);
-    if (refused === MALFORMED_HEADER_LIST)
-      return decision(facts, rules, false, "headers-malformed", null, null, false);
-    if (refused !== null) {
-      const code =
-        NON_WILDCARD_REQUEST_HEADERS.has(refused) && rules.allowHeaders.any
-          ? "authorization-not-covered"
-          : "header-not-allowed";
-      return decision(facts, rules, false, code, refused, null, false);
+  if (origin === null) return decision;
+  decision.allowed = true;
+  if (kind === "websocket" && !rules.checkWebSocketOrigin && !rules.ambiguous) return decision;
+  decision.allowed = false;
+  if (rules.ambiguous) return refuse("path-ambiguous");
+  if (!originOk) return refuse(originRefusal(origin));
+  if (kind === "preflight") {
+    const method = facts.requestedMethod!;
+    if (!methodAllowed(rules.allowMethods, method)) return refuse("method-not-allowed", method);
+    const requested = headers.get("access-control-request-headers");
+    if (requested !== null && requested !== "") {
+      const refused = refusedRequestHeader(rules.allowHeaders, requested);
+      if (refused === MALFORMED_HEADER_LIST) return refuse("headers-malformed");
+      if (refused !== null)
+        return refuse(
+          NON_WILDCARD_REQUEST_HEADERS.has(refused) && rules.allowHeaders.any
+            ? "authorization-not-covered"
+            : "header-not-allowed",
+          refused,
+        );
     }
+    decision.requestedHeaders = requested;
+    decision.privateNetwork =
+      rules.allowPrivateNetwork && headers.get("access-control-request-private-network") === "true";
   }
-  const privateNetwork =
-    rules.allowPrivateNetwork && headers.get("access-control-request-private-network") === "true";
-  return decision(facts, rules, true, null, null, requestedHeaders, privateNetwork);
+  decision.allowed = true;
+  return decision;
 }

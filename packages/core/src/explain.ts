@@ -9,7 +9,7 @@ import { ACRH_MAX_EMPTY, ACRH_MAX_LENGTH, ACRH_MAX_OWS } from "./names.ts";
 import { MAX_ORIGIN_LENGTH } from "./origins.ts";
 import { canonicalPath, MAX_PATH_LENGTH, pathInterpretations } from "./paths.ts";
 import type { Decision } from "./policy.ts";
-import { answerStatus, decisionHeaders } from "./render.ts";
+import { answerStatus, DECISION_HEADER, decisionHeaders } from "./render.ts";
 import { firstMatch } from "./routes.ts";
 import { effectiveCacheSeconds } from "./spec.ts";
 
@@ -161,6 +161,25 @@ function consequences(decision: CorsDecision, mode: "enforce" | "report"): strin
   return out;
 }
 
+/** The order people read CORS headers in (the wire order does not matter to browsers). */
+const READING_ORDER = [
+  "access-control-allow-origin",
+  "access-control-allow-credentials",
+  "access-control-allow-methods",
+  "access-control-allow-headers",
+  "access-control-expose-headers",
+  "access-control-max-age",
+  "access-control-allow-private-network",
+  "vary",
+  DECISION_HEADER,
+];
+
+function inReadingOrder(headers: Record<string, string>): Record<string, string> {
+  const ordered: Record<string, string> = {};
+  for (const name of READING_ORDER) if (name in headers) ordered[name] = headers[name]!;
+  return ordered;
+}
+
 /** The value of the decision header: short, visible ASCII only (no regex over request text). */
 export function decisionHeaderValue(decision: CorsDecision, reason: string): string {
   const text = `${decision.kind}; ${decision.allowed ? "allowed" : "refused"}; ${reason}`;
@@ -198,7 +217,7 @@ export function describeDecision(
       fix === null ? reason : `${reason}: ${fix}`,
       ...consequences(decision, compiled.mode),
     ],
-    headers: decisionHeaders(decision, headerValue),
+    headers: inReadingOrder(decisionHeaders(decision, headerValue)),
     mode: compiled.mode,
   };
   const status = answerStatus(decision);

@@ -23,5 +23,10 @@ export {
   rulesForUrl,
 } from "./decide.ts";
 export { decisionHeaderValue, describeDecision } from "./explain.ts";
-export { answerPlainRequest, type PlainAnswer, type PlainRequest } from "./preflight-answer.ts";
-export { answerStatus, decisionHeaders } from "./render.ts";
+export {
+  answerPlainRequest,
+  answerWithRules,
+  type PlainAnswer,
+  type PlainRequest,
+} from "./preflight-answer.ts";
+export { answerStatus, decisionHeaders, fixedPreflightHeaders } from "./render.ts";

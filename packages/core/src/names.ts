@@ -19,6 +19,9 @@ export interface NameSet {
   list: string[];
 }
 
+/** What a request is checked against: `*` and the listed names. */
+export type GrantedNames = Pick<NameSet, "any" | "names">;
+
 export type NameListOption = "allowMethods" | "allowHeaders" | "exposeHeaders";
 
 /** At most this many names in one list. */
@@ -205,7 +208,7 @@ export const MALFORMED_HEADER_LIST = " malformed";
  * Returns `null` when every name is granted, {@link MALFORMED_HEADER_LIST} when the value is
  * malformed, else the first refused name (lower-case).
  */
-export function refusedRequestHeader(allowed: NameSet, value: string): string | null {
+export function refusedRequestHeader(allowed: GrantedNames, value: string): string | null {
   const length = value.length;
   if (length > ACRH_MAX_LENGTH) return MALFORMED_HEADER_LIST;
   let empty = 0;
@@ -243,7 +246,7 @@ export function refusedRequestHeader(allowed: NameSet, value: string): string | 
 }
 
 /** Is the requested method granted? Case-sensitive, as browsers send it. */
-export function methodAllowed(allowed: NameSet, method: string): boolean {
+export function methodAllowed(allowed: GrantedNames, method: string): boolean {
   if (allowed.names.has(method) || SAFELISTED_METHODS.has(method)) return true;
   return (
     allowed.any &&

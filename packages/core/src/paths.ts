@@ -19,8 +19,8 @@ export const MAX_PATH_LENGTH = 8192;
 
 const SLASH = 47;
 const BACKSLASH = 92;
-const PERCENT = 37;
 const DOT = 46;
+const PERCENT = 37;
 const SEMICOLON = 59;
 const QUESTION = 63;
 const HASH = 35;
@@ -28,39 +28,18 @@ const HASH = 35;
 /** The value of a hex digit's char code, or -1. */
 function hexValue(code: number): number {
   if (code >= 48 && code <= 57) return code - 48;
-  if (code >= 65 && code <= 70) return code - 55;
-  if (code >= 97 && code <= 102) return code - 87;
-  return -1;
+  const lower = code | 32;
+  return lower >= 97 && lower <= 102 ? lower - 87 : -1;
 }
 
-/** RFC 3986 §2.3 unreserved: ALPHA / DIGIT / "-" / "." / "_" / "~". */
-function isUnreserved(code: number): boolean {
-  return (
-    (code >= 65 && code <= 90) ||
-    (code >= 97 && code <= 122) ||
-    (code >= 48 && code <= 57) ||
-    code === 45 ||
-    code === DOT ||
-    code === 95 ||
-    code === 126
-  );
-}
-
+/** RFC 3986 §2.3 unreserved characters. */
+const UNRESERVED = "-._~";
 /** RFC 3986 §2.2 reserved characters, which `decodeURI` (Hono's router) leaves encoded. */
-function isReservedForDecodeUri(code: number): boolean {
-  return (
-    code === 59 || // ;
-    code === SLASH ||
-    code === QUESTION ||
-    code === 58 || // :
-    code === 64 || // @
-    code === 38 || // &
-    code === 61 || // =
-    code === 43 || // +
-    code === 36 || // $
-    code === 44 || // ,
-    code === HASH
-  );
+const DECODE_URI_RESERVED = ";/?:@&=+$,#";
+
+function isAlphanumeric(code: number): boolean {
+  const lower = code | 32;
+  return (lower >= 97 && lower <= 122) || (code >= 48 && code <= 57);
 }
 
 /**
@@ -96,80 +75,55 @@ function percentDecode(path: string, set: DecodeSet): string {
   if (path.indexOf("%") < 0) return path;
   let out = "";
   let from = 0;
-  for (let i = 0; i < path.length; i++) {
-    if (path.charCodeAt(i) !== PERCENT || i + 2 >= path.length) continue;
+  for (let i = path.indexOf("%"); i >= 0 && i + 2 < path.length; i = path.indexOf("%", i + 1)) {
     const high = hexValue(path.charCodeAt(i + 1));
     const low = hexValue(path.charCodeAt(i + 2));
     if (high < 0 || low < 0) continue;
     const code = high * 16 + low;
+    const char = String.fromCharCode(code);
     const decode =
       set === "all" ||
-      (set === "unreserved" ? isUnreserved(code) : code >= 128 || !isReservedForDecodeUri(code));
-    out += path.slice(from, i);
-    if (decode) out += String.fromCharCode(code);
-    else out += `%${path[i + 1]!.toUpperCase()}${path[i + 2]!.toUpperCase()}`;
+      (set === "unreserved"
+        ? isAlphanumeric(code) || UNRESERVED.includes(char)
+        : code >= 128 || !DECODE_URI_RESERVED.includes(char));
+    out += path.slice(from, i) + (decode ? char : path.slice(i, i + 3).toUpperCase());
     i += 2;
     from = i + 1;
   }
   return out + path.slice(from);
 }
 
-/** Is `segment` a WHATWG single-dot segment: `.` or `%2e` (any case)? */
-function isSingleDot(segment: string): boolean {
-  return segment === "." || (segment.length === 3 && segment.toLowerCase() === "%2e");
-}
-
-/** Is `segment` a WHATWG double-dot segment: `..`, `.%2e`, `%2e.`, `%2e%2e` (any case)? */
-function isDoubleDot(segment: string): boolean {
-  if (segment === "..") return true;
-  if (segment.length !== 4 && segment.length !== 6) return false;
-  const lower = segment.toLowerCase();
-  return lower === ".%2e" || lower === "%2e." || lower === "%2e%2e";
-}
-
-interface NormalizeOptions {
-  /** Remove empty segments (`//` → `/`), keeping a trailing slash. */
-  collapseSlashes: boolean;
-  /** Strip `;params` from every segment (Servlet containers, Jetty, some proxies). */
-  stripParams: boolean;
-  /** Cut the path at the first NUL (C-string servers). */
-  truncateAtNul: boolean;
+/** `.` or `..` once `%2e` is read as a dot (WHATWG URL: `.%2E`, `%2e%2e`, …); else "". */
+function dotSegment(segment: string): string {
+  if (segment.length > 6) return "";
+  const dots = percentDecode(segment, "unreserved");
+  return dots === "." || dots === ".." ? dots : "";
 }
 
 /**
  * Split on `/` and `\` (WHATWG treats both as separators in http(s) paths), drop single-dot
- * segments, pop on double-dot segments (never above the root), optionally collapse empty
- * segments and strip `;params`. The result starts with `/`.
+ * segments, pop on double-dot segments (never above the root), cut at a NUL (C-string
+ * servers), optionally collapse empty segments (keeping a trailing slash) and strip
+ * `;params` (Servlet containers). The result starts with `/`.
  */
-function normalizeSegments(path: string, options: NormalizeOptions): string {
-  let input = path;
-  if (options.truncateAtNul) {
-    const nul = input.indexOf("\0");
-    if (nul >= 0) input = input.slice(0, nul);
-  }
+function normalizeSegments(path: string, collapseSlashes: boolean, stripParams: boolean): string {
+  const nul = path.indexOf("\0");
+  const input = nul >= 0 ? path.slice(0, nul) : path;
   const segments: string[] = [];
   let start = input.length > 0 && isSeparator(input.charCodeAt(0)) ? 1 : 0;
   let trailing = false;
   for (let i = start; i <= input.length; i++) {
     if (i < input.length && !isSeparator(input.charCodeAt(i))) continue;
     let segment = input.slice(start, i);
-    const last = i === input.length;
     start = i + 1;
-    if (options.stripParams) {
-      const semicolon = segment.indexOf(";");
-      if (semicolon >= 0) segment = segment.slice(0, semicolon);
-    }
-    if (isSingleDot(segment)) {
-      trailing = last;
-      continue;
-    }
-    if (isDoubleDot(segment)) {
-      segments.pop();
-      trailing = last;
-      continue;
-    }
-    if (segment === "" && options.collapseSlashes) {
-      trailing = last && segments.length > 0;
+    const semicolon = stripParams ? segment.indexOf(";") : -1;
+    if (semicolon >= 0) segment = segment.slice(0, semicolon);
+    const dots = dotSegment(segment);
+    trailing = i === input.length;
+    if (dots === "..") segments.pop();
+    if (dots !== "") continue;
+    if (segment === "" && collapseSlashes) {
+      trailing = trailing && segments.length > 0;
       continue;
     }
     segments.push(segment);
@@ -183,23 +137,6 @@ function isSeparator(code: number): boolean {
   return code === SLASH || code === BACKSLASH;
 }
 
-const WHATWG: NormalizeOptions = {
-  collapseSlashes: false,
-  stripParams: false,
-  truncateAtNul: false,
-};
-const CANONICAL: NormalizeOptions = {
-  collapseSlashes: true,
-  stripParams: false,
-  truncateAtNul: false,
-};
-const LENIENT: NormalizeOptions = {
-  collapseSlashes: true,
-  stripParams: false,
-  truncateAtNul: true,
-};
-const LENIENT_NO_PARAMS: NormalizeOptions = { ...LENIENT, stripParams: true };
-
 /**
  * The canonical form of a raw path: unreserved characters percent-decoded (`%61` → `a`), the
  * hex of every other escape upper-cased, `\` read as `/`, dot segments removed (`%2e` too),
@@ -209,51 +146,24 @@ const LENIENT_NO_PARAMS: NormalizeOptions = { ...LENIENT, stripParams: true };
  * @example canonicalPath("//a/./%61dmin/../b%2fc") === "/a/b%2Fc"
  */
 export function canonicalPath(rawPath: string): string {
-  return normalizeSegments(percentDecode(rawPath, "unreserved"), CANONICAL);
-}
-
-function lowerAscii(s: string): string {
-  let upper = false;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 65 && c <= 90) {
-      upper = true;
-      break;
-    }
-  }
-  return upper ? s.toLowerCase() : s;
+  return normalizeSegments(percentDecode(rawPath, "unreserved"), true, false);
 }
 
 /** How the server behind edge-cors compares paths (the policy's `pathCase`). */
 export type PathCase = "sensitive" | "insensitive" | undefined;
 
 /**
- * Does `rawPath` read the same to every server model? True when it has no `%`, `\`, `;`, no
- * empty or dot segment, and no upper-case letter unless the server is known to compare
- * paths case-sensitively: then {@link pathInterpretations} is `[rawPath]`.
+ * Does `rawPath` read the same to every server model? True when it has no `%`, `\\`, `;`,
+ * `.`, `//` and no upper-case letter unless the server is known to compare paths
+ * case-sensitively: then {@link pathInterpretations} is `[rawPath]`.
  */
 export function isPlainPath(rawPath: string, pathCase: PathCase): boolean {
-  if (rawPath.length === 0 || rawPath.charCodeAt(0) !== SLASH) return false;
-  let previous = SLASH;
-  let segmentStart = 0;
-  for (let i = 1; i <= rawPath.length; i++) {
-    const c = i < rawPath.length ? rawPath.charCodeAt(i) : SLASH;
-    if (c === PERCENT || c === BACKSLASH || c === SEMICOLON) return false;
-    if (c === SLASH) {
-      // An empty segment ("//") or a dot segment (".", "..") reads differently to some servers.
-      if (previous === SLASH && i < rawPath.length) return false;
-      const length = i - segmentStart - 1;
-      if (
-        (length === 1 && rawPath.charCodeAt(i - 1) === DOT) ||
-        (length === 2 && rawPath.charCodeAt(i - 1) === DOT && rawPath.charCodeAt(i - 2) === DOT)
-      ) {
-        return false;
-      }
-      segmentStart = i;
-    } else if (pathCase !== "sensitive" && c >= 65 && c <= 90) {
-      return false;
-    }
-    previous = c;
+  if (rawPath.charCodeAt(0) !== SLASH) return false;
+  for (let i = 1; i < rawPath.length; i++) {
+    const c = rawPath.charCodeAt(i);
+    if (c === PERCENT || c === BACKSLASH || c === SEMICOLON || c === DOT) return false;
+    if (c === SLASH && rawPath.charCodeAt(i - 1) === SLASH) return false;
+    if (pathCase !== "sensitive" && c >= 65 && c <= 90) return false;
   }
   return true;
 }
@@ -280,22 +190,16 @@ export function pathInterpretations(rawPath: string, pathCase: PathCase): string
   const decodedTwice = percentDecode(decodedOnce, "all");
   const forms = [
     rawPath,
-    normalizeSegments(rawPath, WHATWG),
+    normalizeSegments(rawPath, false, false),
     percentDecode(rawPath, "decode-uri"),
-    canonical,
-    normalizeSegments(canonical, LENIENT_NO_PARAMS),
-    normalizeSegments(decodedOnce, LENIENT),
-    normalizeSegments(decodedOnce, LENIENT_NO_PARAMS),
-    normalizeSegments(decodedTwice, LENIENT),
-    normalizeSegments(decodedTwice, LENIENT_NO_PARAMS),
   ];
+  for (const decoded of [canonical, decodedOnce, decodedTwice])
+    forms.push(normalizeSegments(decoded, true, false), normalizeSegments(decoded, true, true));
   const distinct: string[] = [];
   for (const form of forms) {
     if (pathCase !== "insensitive" && !distinct.includes(form)) distinct.push(form);
-    if (pathCase !== "sensitive") {
-      const folded = lowerAscii(form);
-      if (!distinct.includes(folded)) distinct.push(folded);
-    }
+    const folded = form.toLowerCase();
+    if (pathCase !== "sensitive" && !distinct.includes(folded)) distinct.push(folded);
   }
   return distinct;
 }
@@ -330,11 +234,9 @@ function hasDotSegment(path: string, stripParams: boolean): boolean {
     if (i < path.length && !isSeparator(path.charCodeAt(i))) continue;
     let segment = path.slice(start, i);
     start = i + 1;
-    if (stripParams) {
-      const semicolon = segment.indexOf(";");
-      if (semicolon >= 0) segment = segment.slice(0, semicolon);
-    }
-    if (isSingleDot(segment) || isDoubleDot(segment)) return true;
+    const semicolon = stripParams ? segment.indexOf(";") : -1;
+    if (semicolon >= 0) segment = segment.slice(0, semicolon);
+    if (dotSegment(segment) !== "") return true;
   }
   return false;
 }

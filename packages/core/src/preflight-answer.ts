@@ -1,6 +1,6 @@
-import type { CompiledPolicy } from "./compile.ts";
+import type { CompiledPolicy, RouteRules } from "./compile.ts";
 import { classify, decide, type HeaderSource, originListed, rulesForPath } from "./decide.ts";
-import { answerStatus, decisionHeaders } from "./render.ts";
+import { answerHeaders, answerStatus } from "./render.ts";
 
 /** A request as plain values, for runtimes that have no `Request`/`Headers` (CloudFront Functions). */
 export interface PlainRequest {
@@ -18,20 +18,27 @@ export interface PlainAnswer {
 }
 
 /**
+ * edge-cors's own answer with `rules` already chosen (a policy without routes: the top level),
+ * or `null` when the request goes on.
+ */
+export function answerWithRules(rules: RouteRules, request: PlainRequest): PlainAnswer | null {
+  const facts = classify(request.method, request.headers);
+  if (facts.kind !== "preflight" && facts.kind !== "websocket") return null;
+  const listed = !rules.ambiguous && originListed(rules, facts.origin!);
+  const decision = decide(rules, facts, request.headers, listed);
+  const status = answerStatus(decision);
+  return status === null ? null : { status, headers: answerHeaders(decision) };
+}
+
+/**
  * What edge-cors answers itself for a request given as plain values — the same decision and
  * headers as `Cors.preflight` in enforce mode — or `null` when the request goes on. An origin
- * predicate needs the Request, so compiled policies with one are refused here (TypeError).
+ * predicate needs the Request: here only the listed origins count (a predicate-only policy
+ * refuses every origin; code generators refuse predicates at build time).
  */
 export function answerPlainRequest(
   compiled: Pick<CompiledPolicy, "base" | "patterns" | "routes" | "ambiguous" | "pathCase">,
   request: PlainRequest,
 ): PlainAnswer | null {
-  const facts = classify(request.method, request.headers);
-  if (facts.kind !== "preflight" && facts.kind !== "websocket") return null;
-  const rules = rulesForPath(compiled as CompiledPolicy, request.path);
-  if (rules.allowOrigins.predicate !== null)
-    throw new TypeError("an origin predicate needs a Request");
-  const decision = decide(rules, facts, request.headers, originListed(rules, facts.origin!));
-  const status = answerStatus(decision);
-  return status === null ? null : { status, headers: decisionHeaders(decision, null) };
+  return answerWithRules(rulesForPath(compiled as CompiledPolicy, request.path), request);
 }

@@ -17,13 +17,19 @@ export const DECISION_HEADER = "x-cors-decision";
 
 type SetHeader = (name: string, value: string) => void;
 
+const ALLOW_ORIGIN = "access-control-allow-origin";
+const ALLOW_CREDENTIALS = "access-control-allow-credentials";
+const ALLOW_METHODS = "access-control-allow-methods";
+const ALLOW_HEADERS = "access-control-allow-headers";
+const EXPOSE_HEADERS = "access-control-expose-headers";
+
 /** The headers of a granted preflight answer that depend on the request. */
 function preflightRequestDependent(decision: CorsDecision, set: SetHeader): void {
   const rules = decision.rules;
-  if (!rules.allowOrigins.any) set("access-control-allow-origin", decision.origin!);
-  if (rules.allowMethods.echo) set("access-control-allow-methods", decision.requestedMethod!);
+  if (!rules.allowOrigins.any) set(ALLOW_ORIGIN, decision.origin!);
+  if (rules.allowMethods.echo) set(ALLOW_METHODS, decision.requestedMethod!);
   if (rules.allowHeaders.echo && decision.requestedHeaders)
-    set("access-control-allow-headers", decision.requestedHeaders);
+    set(ALLOW_HEADERS, decision.requestedHeaders);
   if (decision.privateNetwork) set("access-control-allow-private-network", "true");
 }
 
@@ -35,14 +41,27 @@ function preflightRequestDependent(decision: CorsDecision, set: SetHeader): void
 function actualGrant(decision: CorsDecision, set: SetHeader): void {
   const rules = decision.rules;
   if (rules.allowOrigins.any) {
-    set("access-control-allow-origin", "*");
-    if (rules.exposeHeaders !== null) set("access-control-expose-headers", rules.exposeHeaders);
+    set(ALLOW_ORIGIN, "*");
+    if (rules.exposeHeaders !== null) set(EXPOSE_HEADERS, rules.exposeHeaders);
     return;
   }
   if (!decision.allowed) return;
-  set("access-control-allow-origin", decision.origin!);
-  if (rules.allowCredentials) set("access-control-allow-credentials", "true");
-  if (rules.exposeHeaders !== null) set("access-control-expose-headers", rules.exposeHeaders);
+  set(ALLOW_ORIGIN, decision.origin!);
+  if (rules.allowCredentials) set(ALLOW_CREDENTIALS, "true");
+  if (rules.exposeHeaders !== null) set(EXPOSE_HEADERS, rules.exposeHeaders);
+}
+
+/**
+ * The headers of a granted preflight answer that do not depend on the request, in order (a
+ * `Cors` builds them once per rule set, as a `Headers` template).
+ */
+export function fixedPreflightHeaders(rules: RouteRules, set: SetHeader): void {
+  if (rules.allowOrigins.any) set(ALLOW_ORIGIN, "*");
+  if (rules.allowCredentials) set(ALLOW_CREDENTIALS, "true");
+  if (rules.allowMethods.answer !== null) set(ALLOW_METHODS, rules.allowMethods.answer);
+  if (rules.allowHeaders.answer !== null) set(ALLOW_HEADERS, rules.allowHeaders.answer);
+  if (rules.maxAge !== null) set("access-control-max-age", String(rules.maxAge));
+  set("vary", rules.preflightVary);
 }
 
 /** The status edge-cors answers with itself, or `null` when the request goes on to the app. */
@@ -50,6 +69,21 @@ export function answerStatus(decision: CorsDecision): number | null {
   if (decision.kind === "preflight") return decision.allowed ? PREFLIGHT_OK_STATUS : REFUSED_STATUS;
   if (decision.kind === "websocket" && !decision.allowed) return REFUSED_STATUS;
   return null;
+}
+
+/** The headers of edge-cors's own answer (a preflight, a refused handshake), as a record. */
+export function answerHeaders(decision: CorsDecision): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const set: SetHeader = (name, value) => {
+    headers[name] = value;
+  };
+  if (decision.kind === "websocket") set("vary", "Origin");
+  else if (!decision.allowed) set("vary", decision.rules.preflightVary);
+  else {
+    fixedPreflightHeaders(decision.rules, set);
+    preflightRequestDependent(decision, set);
+  }
+  return headers;
 }
 
 /**
@@ -61,46 +95,17 @@ export function decisionHeaders(
   decision: CorsDecision,
   decisionHeader: string | null,
 ): Record<string, string> {
-  const headers: Record<string, string> = {};
-  const set: SetHeader = (name, value) => {
-    headers[name] = value;
-  };
-  const rules = decision.rules;
-  if (decision.kind === "preflight") {
-    if (decision.allowed) {
-      for (const [name, value] of rules.preflightFixedHeaders) set(name, value);
-      preflightRequestDependent(decision, set);
-    } else {
-      set("vary", rules.preflightVary);
-    }
-  } else if (decision.kind === "websocket") {
-    if (!decision.allowed) set("vary", "Origin");
-  } else {
-    if (rules.varyOrigin) set("vary", "Origin");
-    actualGrant(decision, set);
+  const answered = answerStatus(decision) !== null;
+  const headers: Record<string, string> = answered ? answerHeaders(decision) : {};
+  if (!answered && decision.kind !== "websocket") {
+    if (decision.rules.varyOrigin) headers.vary = "Origin";
+    actualGrant(decision, (name, value) => {
+      headers[name] = value;
+    });
   }
   if (decisionHeader !== null && (decision.kind !== "websocket" || !decision.allowed))
-    set(DECISION_HEADER, decisionHeader);
-  return inReadingOrder(headers);
-}
-
-/** The order people read CORS headers in (the wire order does not matter to browsers). */
-const READING_ORDER = [
-  "access-control-allow-origin",
-  "access-control-allow-credentials",
-  "access-control-allow-methods",
-  "access-control-allow-headers",
-  "access-control-expose-headers",
-  "access-control-max-age",
-  "access-control-allow-private-network",
-  "vary",
-  DECISION_HEADER,
-];
-
-function inReadingOrder(headers: Record<string, string>): Record<string, string> {
-  const ordered: Record<string, string> = {};
-  for (const name of READING_ORDER) if (name in headers) ordered[name] = headers[name]!;
-  return ordered;
+    headers[DECISION_HEADER] = decisionHeader;
+  return headers;
 }
 
 /**
@@ -114,7 +119,7 @@ export interface PreflightTemplates {
 
 export function preflightTemplates(rules: RouteRules): PreflightTemplates {
   const granted = new Headers();
-  for (const [name, value] of rules.preflightFixedHeaders) granted.set(name, value);
+  fixedPreflightHeaders(rules, (name, value) => granted.set(name, value));
   return { granted, refused: new Headers({ vary: rules.preflightVary }) };
 }
 
