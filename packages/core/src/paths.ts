@@ -102,18 +102,22 @@ function dotSegment(segment: string): string {
 
 /**
  * Split on `/` and `\` (WHATWG treats both as separators in http(s) paths), drop single-dot
- * segments, pop on double-dot segments (never above the root), cut at a NUL (C-string
- * servers), optionally collapse empty segments (keeping a trailing slash) and strip
- * `;params` (Servlet containers). The result starts with `/`.
+ * segments, pop on double-dot segments (never above the root), optionally collapse empty
+ * segments (keeping a trailing slash) and strip `;params` (Servlet containers). The result
+ * starts with `/`.
  */
-function normalizeSegments(path: string, collapseSlashes: boolean, stripParams: boolean): string {
-  const nul = path.indexOf("\0");
-  const input = nul >= 0 ? path.slice(0, nul) : path;
+function normalizeSegments(
+  input: string,
+  collapseSlashes: boolean,
+  stripParams: boolean,
+  backslashSeparates = true,
+): string {
+  const separator = (code: number) => code === SLASH || (backslashSeparates && code === BACKSLASH);
   const segments: string[] = [];
-  let start = input.length > 0 && isSeparator(input.charCodeAt(0)) ? 1 : 0;
+  let start = input.length > 0 && separator(input.charCodeAt(0)) ? 1 : 0;
   let trailing = false;
   for (let i = start; i <= input.length; i++) {
-    if (i < input.length && !isSeparator(input.charCodeAt(i))) continue;
+    if (i < input.length && !separator(input.charCodeAt(i))) continue;
     let segment = input.slice(start, i);
     start = i + 1;
     const semicolon = stripParams ? segment.indexOf(";") : -1;
@@ -154,11 +158,12 @@ export type PathCase = "sensitive" | "insensitive" | undefined;
 
 /**
  * Does `rawPath` read the same to every server model? True when it has no `%`, `\\`, `;`,
- * `.`, `//` and no upper-case letter unless the server is known to compare paths
+ * `.`, `//`, no trailing slash and no upper-case letter unless the server is known to compare paths
  * case-sensitively: then {@link pathInterpretations} is `[rawPath]`.
  */
 export function isPlainPath(rawPath: string, pathCase: PathCase): boolean {
   if (rawPath.charCodeAt(0) !== SLASH) return false;
+  if (rawPath.length > 1 && rawPath.endsWith("/")) return false;
   for (let i = 1; i < rawPath.length; i++) {
     const c = rawPath.charCodeAt(i);
     if (c === PERCENT || c === BACKSLASH || c === SEMICOLON || c === DOT) return false;
@@ -176,8 +181,9 @@ export function isPlainPath(rawPath: string, pathCase: PathCase): boolean {
  * - `decodeURI` (Hono's router: everything decoded but reserved characters);
  * - the canonical path (see {@link canonicalPath}; what the edge layer forwards);
  * - decode everything once, or twice, then normalise (servers and proxy chains that
- *   percent-decode before routing: `%2F` becomes a separator, `%00` ends the path);
- * - the same with `;params` stripped from each segment (Servlet containers: `/admin;x=1`);
+ *   percent-decode before routing: `%2F` becomes a separator; a `%00` kept, or ending the path);
+ * - the same with `;params` stripped from each segment (Servlet containers: `/admin;x=1`),
+ *   and with a trailing slash dropped (Express without strict routing, `posixpath.normpath`);
  * - each of these case-folded, unless `pathCase` says how the server compares paths
  *   (`"insensitive"`: only the folded forms; `"sensitive"`: never).
  *
@@ -193,8 +199,24 @@ export function pathInterpretations(rawPath: string, pathCase: PathCase): string
     normalizeSegments(rawPath, false, false),
     percentDecode(rawPath, "decode-uri"),
   ];
-  for (const decoded of [canonical, decodedOnce, decodedTwice])
-    forms.push(normalizeSegments(decoded, true, false), normalizeSegments(decoded, true, true));
+  // Decoded NULs: kept (Python), or the end of the path (C-string servers).
+  const cut = (path: string) => {
+    const nul = path.indexOf("\0");
+    return nul < 0 ? path : path.slice(0, nul);
+  };
+  forms.push(normalizeSegments(canonical, true, true));
+  // A decoded `\` separates segments on some servers (Windows), not on others (Python).
+  for (const decoded of [decodedOnce, decodedTwice, cut(decodedOnce), cut(decodedTwice)])
+    for (const backslash of [true, false])
+      forms.push(
+        normalizeSegments(decoded, true, false, backslash),
+        normalizeSegments(decoded, true, true, backslash),
+      );
+  // Servers that drop a trailing slash (Express without strict routing, posixpath.normpath).
+  for (let i = 3, normalized = forms.length; i < normalized; i++) {
+    const form = forms[i]!;
+    if (form.length > 1 && form.endsWith("/")) forms.push(form.slice(0, -1));
+  }
   const distinct: string[] = [];
   for (const form of forms) {
     if (pathCase !== "insensitive" && !distinct.includes(form)) distinct.push(form);
