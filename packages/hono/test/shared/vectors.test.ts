@@ -1,31 +1,15 @@
-import type { CorsPolicy } from "@edge-cors/core";
-import { describe, expect, it } from "vitest";
-import { checkVector, policies, vectors } from "../../../../test/vectors/index.ts";
+import { JSON_MODES } from "../../../../test/vectors/index.ts";
+import { vectorSuite } from "../../../../test/vectors/suite.ts";
 import { cors } from "../../src/index.ts";
 import { runVector } from "../helpers/vector-app.ts";
 
-const table = vectors.map((v) => [v.name, v] as const);
+// A middleware built from the policy, as an app would: `app.use("*", cors(policy))`.
+vectorSuite("a Hono app (static policy)", (v, policy) => runVector(v, cors(policy)));
 
-// One middleware per policy, built once, as an app would.
-const staticMiddleware = Object.fromEntries(
-  Object.entries(policies).map(([name, p]) => [name, cors(p as CorsPolicy)]),
-);
 // The same policies from bindings: c.env.CORS_POLICY holds the JSON text.
 const fromBindings = cors((c) => c.env.CORS_POLICY as string);
-
-describe("conformance vectors through a Hono app (static policy)", () => {
-  it.each(table)("%s", async (_name, v) => {
-    const { response, reached } = await runVector(v, staticMiddleware[v.policy]!);
-    expect(checkVector(v, response, reached)).toEqual([]);
-    if (v.expect.body !== undefined) expect(await response.text()).toBe(v.expect.body);
-  });
-});
-
-describe("conformance vectors through a Hono app (policy from bindings)", () => {
-  it.each(table)("%s", async (_name, v) => {
-    const env = { CORS_POLICY: JSON.stringify(policies[v.policy]) };
-    const { response, reached } = await runVector(v, fromBindings, env);
-    expect(checkVector(v, response, reached)).toEqual([]);
-    if (v.expect.body !== undefined) expect(await response.text()).toBe(v.expect.body);
-  });
-});
+vectorSuite(
+  "a Hono app (policy from bindings)",
+  (v, policy) => runVector(v, fromBindings, { CORS_POLICY: JSON.stringify(policy) }),
+  { modes: JSON_MODES },
+);
