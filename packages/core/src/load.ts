@@ -1,6 +1,6 @@
 import { type CompileOptions, compilePolicy } from "./compile.ts";
 import { type Cors, corsFromCompiled } from "./cors.ts";
-import { CorsConfigError, type PolicyIssue } from "./issues.ts";
+import { CorsConfigError, type OptionLabels, type PolicyIssue } from "./issues.ts";
 import type { CorsPolicy } from "./policy.ts";
 
 /** The longest policy text read (a Workers variable holds 5 KB, a KV value 25 MiB). */
@@ -113,10 +113,10 @@ export interface PolicyCacheOptions extends LoadOptions {
   limit?: number;
   /**
    * Turns each new input (JSON text already parsed) into the policy to compile, once per
-   * distinct input: an adapter's own option format (hono/cors options). May throw a
-   * `CorsConfigError`, which is cached like any other invalid policy.
+   * distinct input, with the names its issues should use: an adapter's own option format
+   * (hono/cors options). May throw a `CorsConfigError`, cached like any invalid policy.
    */
-  prepare?: (input: unknown) => unknown;
+  prepare?: (input: unknown) => { policy: unknown; optionLabels?: OptionLabels };
 }
 
 /**
@@ -127,7 +127,7 @@ export interface PolicyCacheOptions extends LoadOptions {
  */
 export class PolicyCache {
   readonly #options: LoadOptions;
-  readonly #prepare: ((input: unknown) => unknown) | undefined;
+  readonly #prepare: PolicyCacheOptions["prepare"];
   readonly #byObject = new WeakMap<object, LoadResult>();
   readonly #byText: BoundedMap<string, LoadResult>;
   readonly #functionIds = new WeakMap<object, number>();
@@ -182,13 +182,18 @@ export class PolicyCache {
         };
       value = parsed.value;
     }
+    let prepared: ReturnType<NonNullable<PolicyCacheOptions["prepare"]>>;
     try {
-      value = this.#prepare(value);
+      prepared = this.#prepare(value);
     } catch (error) {
       if (!(error instanceof CorsConfigError)) throw error;
       return { ok: false, issues: error.issues, warnings: error.warnings };
     }
-    return loadCors(value, this.#options);
+    const labels = prepared.optionLabels;
+    return loadCors(
+      prepared.policy,
+      labels ? { ...this.#options, optionLabels: labels } : this.#options,
+    );
   }
 
   /** JSON text of a policy, each function replaced by its identity; null if not serializable. */

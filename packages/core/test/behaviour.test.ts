@@ -158,6 +158,17 @@ describe("report mode, onDecision and the decision header", () => {
     const off = createCors({ allowOrigins: [A] });
     expect((await off.handle(preflight(A), never)).headers.get("x-cors-decision")).toBeNull();
   });
+
+  // L4 (red team): under "*" the decision header names the origin, so a cache must not serve
+  // one origin's header to another: Vary: Origin on every response it is on.
+  it('decisionHeader under "*" adds Vary: Origin to answers and decorated responses', async () => {
+    const cors = createCors({ allowOrigins: "*", decisionHeader: true });
+    const actual = await cors.handle(get(A), () => new Response("x"));
+    expect(actual.headers.get("x-cors-decision")).toContain(A);
+    expect(actual.headers.get("vary")).toBe("Origin");
+    const answer = await cors.handle(preflight(A), never);
+    expect(answer.headers.get("vary")).toContain("Origin");
+  });
 });
 
 describe("explain", () => {

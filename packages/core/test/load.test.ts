@@ -217,7 +217,7 @@ describe("PolicyCache: one compilation per distinct policy", () => {
     const cache = new PolicyCache({
       prepare: (input) => {
         prepared++;
-        return { allowOrigins: (input as { origin: string[] }).origin };
+        return { policy: { allowOrigins: (input as { origin: string[] }).origin } };
       },
     });
     const first = cache.get({ origin: [APP] });

@@ -1,7 +1,9 @@
 import { createCors } from "@edge-cors/core";
+import { Hono } from "hono";
 import type { cors as honoCors } from "hono/cors";
 import { describe, expect, it } from "vitest";
 import {
+  cors,
   HONO_DEFAULT_HEADERS,
   HONO_DEFAULT_METHODS,
   type HonoCorsOptions,
@@ -291,5 +293,25 @@ describe("every hono/cors option maps onto the core policy", () => {
         expect(await ours.text()).toBe(await theirs.text());
       }
     });
+  });
+});
+
+// L4 (red team): with an allowMethods function the preflight answer depends on the Origin the
+// function saw, even under origin "*", so it must vary on Origin.
+describe("an allowMethods function makes preflight answers vary on Origin", () => {
+  it('origin "*" with allowMethods: (origin) => …', async () => {
+    const app = new Hono();
+    app.use(
+      "*",
+      cors({ origin: "*", allowMethods: (origin) => (origin === APP ? ["PUT"] : ["GET"]) }),
+    );
+    app.all("*", (c) => c.text("app"));
+    const res = await app.request(`${URL_BASE}/x`, {
+      method: "OPTIONS",
+      headers: { origin: APP, "access-control-request-method": "PUT" },
+    });
+    expect(res.status).toBe(204);
+    expect(res.headers.get("access-control-allow-methods")).toBe("PUT");
+    expect(res.headers.get("vary")?.split(", ")).toContain("Origin");
   });
 });
