@@ -4,7 +4,7 @@
  * CORS_POLICY means the embedded default policy, here as in the Worker.
  */
 import { resolve } from "node:path";
-import { type Cors, createCors } from "@edge-cors/core";
+import type { Cors } from "@edge-cors/core";
 import { type EdgeConfig, readEdgeConfig } from "@edge-cors/edge";
 import { unstable_getVarsForDev, unstable_readConfig } from "wrangler";
 

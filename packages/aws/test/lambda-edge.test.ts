@@ -1,7 +1,7 @@
 import { CorsConfigError, type CorsPolicy } from "@edge-cors/core";
 import type { CloudFrontRequest, CloudFrontResultResponse } from "aws-lambda";
 import { describe, expect, it } from "vitest";
-import { checkVector, policies, type Vector, vectors } from "../../../test/vectors/index.ts";
+import { policies, type Vector, vectors } from "../../../test/vectors/index.ts";
 import { vectorSuite } from "../../../test/vectors/suite.ts";
 import { createEdgeHandler, type EdgeHandler } from "../src/lambda-edge.ts";
 import {

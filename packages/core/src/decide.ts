@@ -53,11 +53,10 @@ export interface CorsDecision {
 /** Does the comma-separated `list` hold `token` (ASCII case-insensitive, lower-case `token`)? */
 function hasToken(list: string | null, token: string): boolean {
   return (
-    list !== null &&
     list
-      .toLowerCase()
+      ?.toLowerCase()
       .split(",")
-      .some((item) => item.trim() === token)
+      .some((item) => item.trim() === token) ?? false
   );
 }
 

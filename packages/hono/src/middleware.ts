@@ -54,7 +54,7 @@ function load(cache: PolicyCache, input: unknown): Cors {
 /** hono/cors's `allowMethods` function, when the input has one. */
 function methodsFunction(
   input: unknown,
-): Extract<HonoCorsOptions["allowMethods"], Function> | null {
+): Extract<HonoCorsOptions["allowMethods"], (...args: never) => unknown> | null {
   if (inputStyle(input) !== "hono") return null;
   const fn = (input as HonoCorsOptions | undefined)?.allowMethods;
   return typeof fn === "function" ? fn : null;
@@ -64,12 +64,16 @@ function methodsFunction(
 const withListMemo = new WeakMap<object, Map<string, HonoCorsOptions>>();
 function withList(options: HonoCorsOptions, list: string[]): HonoCorsOptions {
   let byList = withListMemo.get(options);
-  if (byList === undefined) withListMemo.set(options, (byList = new Map()));
+  if (byList === undefined) {
+    byList = new Map();
+    withListMemo.set(options, byList);
+  }
   const key = JSON.stringify(list) ?? "";
   let derived = byList.get(key);
   if (derived === undefined) {
     if (byList.size >= 64) byList.delete(byList.keys().next().value!);
-    byList.set(key, (derived = { ...options, allowMethods: list }));
+    derived = { ...options, allowMethods: list };
+    byList.set(key, derived);
   }
   return derived;
 }
