@@ -8,6 +8,7 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { createCors as CreateCors } from "@edge-cors/core";
+import { publicSuffixes } from "@edge-cors/public-suffix";
 import { measure } from "mitata";
 import { corePolicy, SIZES } from "./fixtures.ts";
 import { buildScenarios } from "./scenarios.ts";
@@ -47,7 +48,7 @@ for (let round = 0; round < Number(values.rounds); round++) {
     const size = SIZES.find((s) => s.id === sc.size)!;
     const order = round % 2 ? [...cores].reverse() : cores;
     for (const c of order) {
-      const cors = c.createCors(corePolicy(size));
+      const cors = c.createCors(corePolicy(size), { publicSuffixes });
       const req = sc.request;
       const stats = await measure(async () => await cors.handle(req, appNext), {
         min_cpu_time: Number(values["min-ms"]) * 1e6,

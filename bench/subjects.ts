@@ -2,6 +2,7 @@
 // Router, their bare hosts, the optional @edge-cors/hono drop-in, and the floors.
 
 import { createCors } from "@edge-cors/core";
+import { publicSuffixes } from "@edge-cors/public-suffix";
 import { Hono, type MiddlewareHandler } from "hono";
 import { cors as honoCors } from "hono/cors";
 import { cors as ittyCors, Router } from "itty-router";
@@ -50,7 +51,7 @@ async function loadDropin(): Promise<((input: unknown) => MiddlewareHandler) | n
 }
 
 export async function buildStack(size: PolicySize): Promise<Stack> {
-  const core = createCors(corePolicy(size));
+  const core = createCors(corePolicy(size), { publicSuffixes });
   const honoOptions = {
     origin: size.exact ?? ((origin: string) => peerOriginFn(size)(origin) ?? null),
     allowMethods: ["GET", "HEAD", "POST", ...METHODS],

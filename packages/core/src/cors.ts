@@ -71,7 +71,10 @@ class CompiledCors implements Cors {
   #decide(request: Request, context: unknown): CorsDecision | Promise<CorsDecision> {
     const headers = request.headers;
     const facts = classify(request.method, headers);
-    const rules = rulesForUrl(this.compiled, request.url);
+    // request.url is serialized on every read: only read it when there are routes to match.
+    const compiled = this.compiled;
+    const rules =
+      compiled.patterns.length === 0 ? compiled.base : rulesForUrl(compiled, request.url);
     if (facts.origin === null) return decide(rules, facts, headers, false);
     const verdict = originAllowed(rules, facts.origin, request, context);
     if (typeof verdict === "boolean") return decide(rules, facts, headers, verdict);

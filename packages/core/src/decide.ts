@@ -174,6 +174,12 @@ function originRefusal(origin: string): RefusalCode {
   return origin.length > MAX_ORIGIN_LENGTH ? "origin-too-long" : "origin-not-allowed";
 }
 
+function refused(decision: CorsDecision, code: RefusalCode, name: string | null): CorsDecision {
+  decision.refusal = code;
+  decision.refusedName = name;
+  return decision;
+}
+
 /**
  * Decide, given the origin verdict (`originAllowed`). Preflights are checked in Fetch order
  * (https://fetch.spec.whatwg.org/#cors-preflight-fetch): path, origin, method, headers.
@@ -196,33 +202,29 @@ export function decide(
     requestedHeaders: null,
     privateNetwork: false,
   };
-  const refuse = (code: RefusalCode, name: string | null = null) => {
-    decision.refusal = code;
-    decision.refusedName = name;
-    return decision;
-  };
   // No Origin: not a CORS request. An OPTIONS with Origin but no Access-Control-Request-Method
   // is an actual request (a script's own OPTIONS, after its preflight), decided like any other.
   if (origin === null) return decision;
   decision.allowed = true;
   if (kind === "websocket" && !rules.checkWebSocketOrigin && !rules.ambiguous) return decision;
   decision.allowed = false;
-  if (rules.ambiguous) return refuse("path-ambiguous");
-  if (!originOk) return refuse(originRefusal(origin));
+  if (rules.ambiguous) return refused(decision, "path-ambiguous", null);
+  if (!originOk) return refused(decision, originRefusal(origin), null);
   if (kind === "preflight") {
     const method = facts.requestedMethod!;
-    if (!methodAllowed(rules.allowMethods, method)) return refuse("method-not-allowed", method);
+    if (!methodAllowed(rules.allowMethods, method))
+      return refused(decision, "method-not-allowed", method);
     const requested = headers.get("access-control-request-headers");
     if (requested !== null && requested !== "") {
-      const refused = refusedRequestHeader(rules.allowHeaders, requested);
-      if (refused === MALFORMED_HEADER_LIST) return refuse("headers-malformed");
-      if (refused !== null)
-        return refuse(
-          NON_WILDCARD_REQUEST_HEADERS.has(refused) && rules.allowHeaders.any
+      const name = refusedRequestHeader(rules.allowHeaders, requested);
+      if (name === MALFORMED_HEADER_LIST) return refused(decision, "headers-malformed", null);
+      if (name !== null) {
+        const code =
+          NON_WILDCARD_REQUEST_HEADERS.has(name) && rules.allowHeaders.any
             ? "authorization-not-covered"
-            : "header-not-allowed",
-          refused,
-        );
+            : "header-not-allowed";
+        return refused(decision, code, name);
+      }
     }
     decision.requestedHeaders = requested;
     decision.privateNetwork =

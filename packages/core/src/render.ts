@@ -15,7 +15,20 @@ export const REFUSED_STATUS = 403;
 /** The name of the header `decisionHeader: true` adds. */
 export const DECISION_HEADER = "x-cors-decision";
 
-type SetHeader = (name: string, value: string) => void;
+/**
+ * Where headers are written: a `Headers` itself on the request path (no closure, no copy), or
+ * a record-backed sink for `explain` and the request-free runtimes.
+ */
+interface HeaderSink {
+  set(name: string, value: string): void;
+}
+
+class RecordSink implements HeaderSink {
+  readonly headers: Record<string, string> = {};
+  set(name: string, value: string): void {
+    this.headers[name] = value;
+  }
+}
 
 const ALLOW_ORIGIN = "access-control-allow-origin";
 const ALLOW_CREDENTIALS = "access-control-allow-credentials";
@@ -24,13 +37,13 @@ const ALLOW_HEADERS = "access-control-allow-headers";
 const EXPOSE_HEADERS = "access-control-expose-headers";
 
 /** The headers of a granted preflight answer that depend on the request. */
-function preflightRequestDependent(decision: CorsDecision, set: SetHeader): void {
+function preflightRequestDependent(decision: CorsDecision, set: HeaderSink): void {
   const rules = decision.rules;
-  if (!rules.allowOrigins.any) set(ALLOW_ORIGIN, decision.origin!);
-  if (rules.allowMethods.echo) set(ALLOW_METHODS, decision.requestedMethod!);
+  if (!rules.allowOrigins.any) set.set(ALLOW_ORIGIN, decision.origin!);
+  if (rules.allowMethods.echo) set.set(ALLOW_METHODS, decision.requestedMethod!);
   if (rules.allowHeaders.echo && decision.requestedHeaders)
-    set(ALLOW_HEADERS, decision.requestedHeaders);
-  if (decision.privateNetwork) set("access-control-allow-private-network", "true");
+    set.set(ALLOW_HEADERS, decision.requestedHeaders);
+  if (decision.privateNetwork) set.set("access-control-allow-private-network", "true");
 }
 
 /**
@@ -38,30 +51,30 @@ function preflightRequestDependent(decision: CorsDecision, set: SetHeader): void
  * (https://fetch.spec.whatwg.org/#cors-protocol-and-http-caches); a listed origin only on
  * allowed ones.
  */
-function actualGrant(decision: CorsDecision, set: SetHeader): void {
+function actualGrant(decision: CorsDecision, set: HeaderSink): void {
   const rules = decision.rules;
   if (rules.allowOrigins.any) {
-    set(ALLOW_ORIGIN, "*");
-    if (rules.exposeHeaders !== null) set(EXPOSE_HEADERS, rules.exposeHeaders);
+    set.set(ALLOW_ORIGIN, "*");
+    if (rules.exposeHeaders !== null) set.set(EXPOSE_HEADERS, rules.exposeHeaders);
     return;
   }
   if (!decision.allowed) return;
-  set(ALLOW_ORIGIN, decision.origin!);
-  if (rules.allowCredentials) set(ALLOW_CREDENTIALS, "true");
-  if (rules.exposeHeaders !== null) set(EXPOSE_HEADERS, rules.exposeHeaders);
+  set.set(ALLOW_ORIGIN, decision.origin!);
+  if (rules.allowCredentials) set.set(ALLOW_CREDENTIALS, "true");
+  if (rules.exposeHeaders !== null) set.set(EXPOSE_HEADERS, rules.exposeHeaders);
 }
 
 /**
  * The headers of a granted preflight answer that do not depend on the request, in order (a
  * `Cors` builds them once per rule set, as a `Headers` template).
  */
-export function fixedPreflightHeaders(rules: RouteRules, set: SetHeader): void {
-  if (rules.allowOrigins.any) set(ALLOW_ORIGIN, "*");
-  if (rules.allowCredentials) set(ALLOW_CREDENTIALS, "true");
-  if (rules.allowMethods.answer !== null) set(ALLOW_METHODS, rules.allowMethods.answer);
-  if (rules.allowHeaders.answer !== null) set(ALLOW_HEADERS, rules.allowHeaders.answer);
-  if (rules.maxAge !== null) set("access-control-max-age", String(rules.maxAge));
-  set("vary", rules.preflightVary);
+export function fixedPreflightHeaders(rules: RouteRules, set: HeaderSink): void {
+  if (rules.allowOrigins.any) set.set(ALLOW_ORIGIN, "*");
+  if (rules.allowCredentials) set.set(ALLOW_CREDENTIALS, "true");
+  if (rules.allowMethods.answer !== null) set.set(ALLOW_METHODS, rules.allowMethods.answer);
+  if (rules.allowHeaders.answer !== null) set.set(ALLOW_HEADERS, rules.allowHeaders.answer);
+  if (rules.maxAge !== null) set.set("access-control-max-age", String(rules.maxAge));
+  set.set("vary", rules.preflightVary);
 }
 
 /** The status edge-cors answers with itself, or `null` when the request goes on to the app. */
@@ -73,17 +86,14 @@ export function answerStatus(decision: CorsDecision): number | null {
 
 /** The headers of edge-cors's own answer (a preflight, a refused handshake), as a record. */
 export function answerHeaders(decision: CorsDecision): Record<string, string> {
-  const headers: Record<string, string> = {};
-  const set: SetHeader = (name, value) => {
-    headers[name] = value;
-  };
-  if (decision.kind === "websocket") set("vary", "Origin");
-  else if (!decision.allowed) set("vary", decision.rules.preflightVary);
+  const sink = new RecordSink();
+  if (decision.kind === "websocket") sink.set("vary", "Origin");
+  else if (!decision.allowed) sink.set("vary", decision.rules.preflightVary);
   else {
-    fixedPreflightHeaders(decision.rules, set);
-    preflightRequestDependent(decision, set);
+    fixedPreflightHeaders(decision.rules, sink);
+    preflightRequestDependent(decision, sink);
   }
-  return headers;
+  return sink.headers;
 }
 
 /**
@@ -99,9 +109,9 @@ export function decisionHeaders(
   const headers: Record<string, string> = answered ? answerHeaders(decision) : {};
   if (!answered && decision.kind !== "websocket") {
     if (decision.rules.varyOrigin) headers.vary = "Origin";
-    actualGrant(decision, (name, value) => {
-      headers[name] = value;
-    });
+    const sink = new RecordSink();
+    actualGrant(decision, sink);
+    Object.assign(headers, sink.headers);
   }
   if (decisionHeader !== null && (decision.kind !== "websocket" || !decision.allowed))
     headers[DECISION_HEADER] = decisionHeader;
@@ -119,7 +129,7 @@ export interface PreflightTemplates {
 
 export function preflightTemplates(rules: RouteRules): PreflightTemplates {
   const granted = new Headers();
-  fixedPreflightHeaders(rules, (name, value) => granted.set(name, value));
+  fixedPreflightHeaders(rules, granted);
   return { granted, refused: new Headers({ vary: rules.preflightVary }) };
 }
 
@@ -133,7 +143,7 @@ export function answerResponse(
   if (decision.kind === "preflight" && decision.allowed) {
     response = new Response(null, { status: PREFLIGHT_OK_STATUS, headers: templates.granted });
     const headers = response.headers;
-    preflightRequestDependent(decision, (name, value) => headers.set(name, value));
+    preflightRequestDependent(decision, headers);
   } else if (decision.kind === "preflight") {
     response = new Response(null, { status: REFUSED_STATUS, headers: templates.refused });
   } else {
@@ -154,7 +164,7 @@ function writeDecoration(
     const vary = mergeVary(headers.get("vary"), VARY_ORIGIN, "Origin");
     if (vary !== null) headers.set("vary", vary);
   }
-  actualGrant(decision, (name, value) => headers.set(name, value));
+  actualGrant(decision, headers);
   if (decisionHeader !== null) headers.set(DECISION_HEADER, decisionHeader);
 }
 

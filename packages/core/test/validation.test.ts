@@ -346,3 +346,11 @@ describe("valid policies compile, with warnings where they deserve one", () => {
 // @ts-expect-error allowCredentials: true is not assignable when allowOrigins is "*"
 const _typeError: CorsPolicy = { allowOrigins: "*", allowCredentials: true };
 void _typeError;
+
+describe("docs/policy-issues.md", () => {
+  it("lists every issue code", async () => {
+    const { readFileSync } = await import("node:fs");
+    const doc = readFileSync(new URL("../../../docs/policy-issues.md", import.meta.url), "utf8");
+    for (const code of Object.keys(ISSUE_CODES)) expect(doc).toContain(`\`${code}\``);
+  });
+});

@@ -109,6 +109,42 @@ describe("build-time validation", () => {
     expect((err as Error).message).toContain("broken.json is not valid JSON");
   });
 
+  // L3 (red team): 2 000 allowHeaders built a function whose preflight answer was 56 KB;
+  // CloudFront answers 502 for a generated response above 40 KB.
+  it("refuses a policy whose preflight answer would exceed CloudFront's 40 KB", async () => {
+    const names = Array.from({ length: 1000 }, (_, i) => `x-a-rather-long-custom-request-header-name-number-${i}`);
+    const err = await buildLambdaEdge({
+      policy: { allowOrigins: ["https://app.example.com"], allowHeaders: names },
+      outDir: join(work, "huge"),
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CorsConfigError);
+    expect((err as CorsConfigError).issues.map((i) => i.code)).toEqual([
+      "lambda-edge-answer-too-large",
+    ]);
+    expect((err as Error).message).toMatch(/40960-byte limit/);
+    // The same list as "*" (with credentials: the echo of at most 4 KiB) builds.
+    const ok = await buildLambdaEdge({
+      policy: { allowOrigins: ["https://app.example.com"], allowCredentials: true, allowHeaders: "*" },
+      outDir: join(work, "echo"),
+    });
+    expect(ok.bytes).toBeGreaterThan(0);
+  });
+
+  it("inlines the Public Suffix List's verdicts, not the list, and still refuses public suffixes", async () => {
+    const ok = await buildLambdaEdge({
+      policy: { allowOrigins: ["https://*.preview.example.com"], allowCredentials: true },
+      outDir: join(work, "psl"),
+    });
+    expect(ok.bytes).toBeLessThan(SIZE_TARGET);
+    const js = readFileSync(ok.jsPath, "utf8");
+    expect(js).toContain('"preview.example.com":null');
+    const err = await buildLambdaEdge({
+      policy: { allowOrigins: ["https://*.s3.us-east-1.amazonaws.com"], allowCredentials: true },
+      outDir: join(work, "psl-bad"),
+    }).catch((e: unknown) => e);
+    expect((err as CorsConfigError).issues.map((i) => i.code)).toEqual(["public-suffix-pattern"]);
+  });
+
   it("a predicate cannot be bundled", async () => {
     const err = await buildLambdaEdge({
       policy: { allowOrigins: () => true },
