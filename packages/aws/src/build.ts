@@ -88,7 +88,7 @@ function largestPreflightAnswer(rules: RouteRules): number {
   const line = (name: string, value: number) => {
     bytes += name.length + 2 + value + 2;
   };
-  fixedPreflightHeaders(rules, (name, value) => line(name, value.length));
+  fixedPreflightHeaders(rules, { set: (name, value) => line(name, value.length) });
   if (!rules.allowOrigins.any) line("access-control-allow-origin", MAX_ORIGIN_LENGTH);
   if (rules.allowMethods.echo) line("access-control-allow-methods", 64);
   if (rules.allowHeaders.echo) line("access-control-allow-headers", ACRH_MAX_LENGTH);

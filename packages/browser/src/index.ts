@@ -2,6 +2,7 @@
  * @edge-cors/browser — a pure model of what a Fetch-conformant browser sends for a
  * cross-origin `fetch()` and how it judges the responses. Web-standard only, no I/O.
  */
+export { varyCoversOrigin } from "./bytes.ts";
 export { type CorsCheckResult, checkCors } from "./check.ts";
 export { PROBLEM_CODES, type ProblemCode, WARNING_CODES, type WarningCode } from "./codes.ts";
 export { type ExposureResult, exposedHeaderNames } from "./expose.ts";

@@ -1,5 +1,9 @@
 /** Runs a whole cross-origin fetch against a caller-supplied transport, as a browser would. */
-import { MAX_REDIRECTS, REQUEST_BODY_HEADERS } from "@edge-cors/core/spec";
+import {
+  MAX_REDIRECTS,
+  NON_WILDCARD_REQUEST_HEADERS,
+  REQUEST_BODY_HEADERS,
+} from "@edge-cors/core/spec";
 import { type CorsCheckResult, corsCheckView } from "./check.ts";
 import { type ExposureResult, evaluateExposure } from "./expose.ts";
 import {
@@ -246,6 +250,11 @@ export async function simulate(
     ) {
       method = "GET";
       headers = headers.filter(([n]) => !REQUEST_BODY_HEADERS.has(n));
+    }
+    // "If request's current URL's origin is not same origin with locationURL's origin, then for
+    // each headerName of CORS non-wildcard request-header name, delete headerName" (Authorization).
+    if (next.origin !== hop.url.origin) {
+      headers = headers.filter(([n]) => !NON_WILDCARD_REQUEST_HEADERS.has(n));
     }
     const origin = tainted ? "null" : hop.origin;
     hop = {

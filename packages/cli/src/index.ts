@@ -1,4 +1,5 @@
 /** @edge-cors/cli as a library: run the CLI in-process, and the documented `--json` shapes. */
+export { type AuditJson, type AuditPass, audit } from "./commands/audit.ts";
 export { type BundleJson, bundle } from "./commands/bundle.ts";
 export { type CheckJson, check } from "./commands/check.ts";
 export { EXPLAIN_BASE, type ExplainJson, explain } from "./commands/explain.ts";

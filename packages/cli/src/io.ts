@@ -27,6 +27,7 @@ export type CliErrorCode =
   | "connection-refused"
   | "timeout"
   | "network-error"
+  | "request-limit"
   | "bundle-failed";
 
 /** An input or usage error: printed as one line (never a stack trace), exit code 2. */

@@ -1,5 +1,6 @@
 /** The command-line interface: commander wiring only; each command lives in src/commands. */
 import { Command, CommanderError, Option } from "commander";
+import { AUDIT_DEFAULTS, audit } from "./commands/audit.ts";
 import { bundle } from "./commands/bundle.ts";
 import { check } from "./commands/check.ts";
 import { explain } from "./commands/explain.ts";
@@ -68,7 +69,10 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       .argument("<url>", "the URL a script would fetch"),
   )
     .option("--data <body>", "body of the actual request (never sent on the preflight)")
-    .option("--cookie <cookie>", "Cookie header for a --credentials actual request")
+    .option(
+      "--cookie <cookie>",
+      "cookies for the URL's origin, sent on --credentials requests there",
+    )
     .option(
       "--read-header <name>",
       "response header the script wants to read (repeatable)",
@@ -82,6 +86,40 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option("--json", "machine-readable output", false)
     .action(async (url: string, opts, cmd: Command) =>
       setExit(await probe(url, opts, colorOf(cmd))),
+    );
+
+  program
+    .command("audit")
+    .description(
+      "send crafted Origin values to a live URL and report CORS misconfigurations; --fix prints a policy",
+    )
+    .argument("<url>", "the URL to audit")
+    .requiredOption("--allow <origin>", "an origin that is meant to work (repeatable)", collect)
+    .option("--method <method>", "request method the allowed origins use", "GET")
+    .option(
+      "--header <name:value>",
+      "request header the allowed origins send (repeatable)",
+      collect,
+    )
+    .option("--credentials", 'credentials: "include" (cookies / HTTP auth)', false)
+    .option("--cookie <cookie>", "cookies for the URL's origin, sent on --credentials requests")
+    .option("--concurrency <n>", "requests in flight at once", String(AUDIT_DEFAULTS.concurrency))
+    .option(
+      "--delay <ms>",
+      "pause between requests, in milliseconds",
+      String(AUDIT_DEFAULTS.delayMs),
+    )
+    .option("--timeout <ms>", "per-request timeout in milliseconds", String(DEFAULT_TIMEOUT_MS))
+    .option(
+      "--max-requests <n>",
+      "stop (exit 2) past this many requests",
+      String(AUDIT_DEFAULTS.maxRequests),
+    )
+    .option("--fix", "print an edge-cors policy that keeps what the allowed origins need", false)
+    .option("--verify", "with the fixed policy, audit again through the local edge layer", false)
+    .option("--json", "machine-readable output", false)
+    .action(async (url: string, opts, cmd: Command) =>
+      setExit(await audit(url, opts, colorOf(cmd))),
     );
 
   program

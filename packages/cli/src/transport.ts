@@ -1,18 +1,25 @@
 /**
- * The probe's transport: sends each request the browser model plans with Node's fetch, exactly
- * as planned. No redirects are followed here (the model follows them), nothing is judged here.
+ * The probe's transport: sends each request the browser model plans with Node's fetch, as
+ * planned except for credentials, which `ProbeCredentials` attaches only where they belong
+ * (src/credentials.ts). No redirects are followed here (the model follows them), nothing is
+ * judged here.
  */
 import type { Respond } from "@edge-cors/browser";
+import { ProbeCredentials } from "./credentials.ts";
 import { CliError } from "./io.ts";
 
 export interface TransportOptions {
+  /** The URL the script fetches: its host owns the cookies, its origin the Authorization header. */
+  url: string;
   /** Per-request limit (connect + response headers), in milliseconds. */
   timeoutMs: number;
   /** Body of the actual request (never of the preflight); ignored for GET and HEAD. */
   body?: string;
-  /** Cookie header for a credentialed actual request (never on the preflight). */
+  /** Cookie header the browser holds for `url`'s host; sent on credentialed requests there. */
   cookie?: string;
   userAgent: string;
+  /** Awaited before each request is sent (pacing, request budgets); may throw a CliError. */
+  beforeSend?: () => Promise<void>;
 }
 
 export interface Transport {
@@ -54,14 +61,26 @@ function describeFailure(err: unknown, url: string, timeoutMs: number): CliError
 }
 
 export function fetchTransport(opts: TransportOptions): Transport {
+  const credentials = new ProbeCredentials(opts.url, opts.cookie);
   let failure: CliError | null = null;
+  const fail = (f: CliError): never => {
+    failure ??= f;
+    throw new Error(f.message);
+  };
   const respond: Respond = async (wire) => {
-    const headers = new Headers(wire.headers);
+    const headers = credentials.headersFor(wire);
     if (!headers.has("user-agent")) headers.set("user-agent", opts.userAgent);
-    const actual = wire.kind === "actual";
-    if (actual && wire.credentials && opts.cookie !== undefined) headers.set("cookie", opts.cookie);
     const withBody =
-      actual && opts.body !== undefined && wire.method !== "GET" && wire.method !== "HEAD";
+      wire.kind === "actual" &&
+      opts.body !== undefined &&
+      wire.method !== "GET" &&
+      wire.method !== "HEAD";
+    try {
+      await opts.beforeSend?.();
+    } catch (err) {
+      if (err instanceof CliError) fail(err);
+      throw err;
+    }
     let res: Response;
     try {
       res = await fetch(wire.url, {
@@ -72,10 +91,9 @@ export function fetchTransport(opts: TransportOptions): Transport {
         signal: AbortSignal.timeout(opts.timeoutMs),
       });
     } catch (err) {
-      const f = describeFailure(err, wire.url, opts.timeoutMs);
-      failure ??= f;
-      throw new Error(f.message);
+      return fail(describeFailure(err, wire.url, opts.timeoutMs));
     }
+    credentials.remember(wire, res.headers.getSetCookie());
     const lines: Array<[string, string]> = [];
     // Iteration yields each Set-Cookie line separately and every other name once (joined).
     for (const [name, value] of res.headers) lines.push([name, value]);

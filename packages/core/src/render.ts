@@ -19,7 +19,7 @@ export const DECISION_HEADER = "x-cors-decision";
  * Where headers are written: a `Headers` itself on the request path (no closure, no copy), or
  * a record-backed sink for `explain` and the request-free runtimes.
  */
-interface HeaderSink {
+export interface HeaderSink {
   set(name: string, value: string): void;
 }
 

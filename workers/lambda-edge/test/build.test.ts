@@ -112,7 +112,10 @@ describe("build-time validation", () => {
   // L3 (red team): 2 000 allowHeaders built a function whose preflight answer was 56 KB;
   // CloudFront answers 502 for a generated response above 40 KB.
   it("refuses a policy whose preflight answer would exceed CloudFront's 40 KB", async () => {
-    const names = Array.from({ length: 1000 }, (_, i) => `x-a-rather-long-custom-request-header-name-number-${i}`);
+    const names = Array.from(
+      { length: 1000 },
+      (_, i) => `x-a-rather-long-custom-request-header-name-number-${i}`,
+    );
     const err = await buildLambdaEdge({
       policy: { allowOrigins: ["https://app.example.com"], allowHeaders: names },
       outDir: join(work, "huge"),
@@ -124,7 +127,11 @@ describe("build-time validation", () => {
     expect((err as Error).message).toMatch(/40960-byte limit/);
     // The same list as "*" (with credentials: the echo of at most 4 KiB) builds.
     const ok = await buildLambdaEdge({
-      policy: { allowOrigins: ["https://app.example.com"], allowCredentials: true, allowHeaders: "*" },
+      policy: {
+        allowOrigins: ["https://app.example.com"],
+        allowCredentials: true,
+        allowHeaders: "*",
+      },
       outDir: join(work, "echo"),
     });
     expect(ok.bytes).toBeGreaterThan(0);

@@ -80,6 +80,7 @@ export async function probe(url: string, opts: ProbeOptions, io: Io): Promise<nu
     );
   }
   const transport = fetchTransport({
+    url: req.url,
     timeoutMs,
     userAgent: `edge-cors/${VERSION} (CORS probe)`,
     ...(opts.data === undefined ? {} : { body: opts.data }),
