@@ -14,6 +14,7 @@ import {
   type PolicyIssue,
   validatePolicy,
 } from "@edge-cors/core";
+import { publicSuffixes } from "@edge-cors/public-suffix";
 import { grantsCredentials } from "./judge.ts";
 import { type AuditSettings, type FetchProbe, type ProbeResult, probeNames } from "./run.ts";
 
@@ -93,7 +94,7 @@ export function fixPolicy(s: AuditSettings, probes: readonly ProbeResult[]): Fix
 /** Validates with the core; drops refused list entries and caps a refused max-age, then reports the rest. */
 function validated(policy: Mutable): FixResult {
   for (let pass = 0; ; pass++) {
-    const { errors, warnings } = validatePolicy(policy);
+    const { errors, warnings } = validatePolicy(policy, { publicSuffixes });
     const fixable = errors.filter(
       (e) =>
         e.path === "maxAge" || /^(allowMethods|allowHeaders|exposeHeaders)\[\d+\]$/.test(e.path),

@@ -5,7 +5,7 @@ const str = "string" as const;
 const num = "number" as const;
 const bool = "boolean" as const;
 const pairs: Shape = { array: { tuple: [str, str] } };
-const ISSUE: Shape = { object: { path: str, message: str } };
+const ISSUE: Shape = { object: { code: str, path: str, message: str } };
 
 const COUNTS: Shape = { object: { high: num, medium: num, low: num, info: num } };
 
