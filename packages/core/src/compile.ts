@@ -74,6 +74,11 @@ export interface CompileOptions {
    * own options onto the policy (Hono: `{ allowOrigins: "origin", allowCredentials: "credentials" }`).
    */
   optionLabels?: OptionLabels;
+  /**
+   * Also told about every decision, like a policy's `onDecision`, for runtimes whose policy is
+   * JSON (the edge layers' decision log). Both are called when both are set.
+   */
+  observe?: ((decision: Decision) => void) | null;
 }
 
 /** At most this many routes. */
@@ -335,6 +340,23 @@ function ambiguousRules(all: readonly RouteRules[]): RouteRules {
   };
 }
 
+/** One onDecision for the policy's and the runtime's observers (null when there are none). */
+function observers(
+  ...candidates: Array<((decision: Decision) => void) | null>
+): CompiledPolicy["onDecision"] {
+  const set = candidates.filter((c): c is (decision: Decision) => void => c !== null);
+  if (set.length < 2) return set[0] ?? null;
+  return (decision) => {
+    for (const observe of set) {
+      try {
+        observe(decision);
+      } catch {
+        // An observer must not break requests, nor keep the others from hearing.
+      }
+    }
+  };
+}
+
 function readPathCase(value: unknown, sink: IssueSink): PathCase {
   if (value === undefined || value === "sensitive" || value === "insensitive") return value;
   sink.errors.push({
@@ -433,10 +455,10 @@ function compileUnchecked(
     ambiguous: ambiguousRules([base, ...routes]),
     pathCase,
     mode: mode === "report" ? "report" : "enforce",
-    onDecision:
-      typeof top.onDecision === "function"
-        ? (top.onDecision as CompiledPolicy["onDecision"])
-        : null,
+    onDecision: observers(
+      typeof top.onDecision === "function" ? (top.onDecision as (d: Decision) => void) : null,
+      options.observe ?? null,
+    ),
   };
 }
 

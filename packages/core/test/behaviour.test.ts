@@ -286,3 +286,15 @@ describe("Access-Control-Request-Headers parsing does bounded work", () => {
     expect(c.reads()).toBeLessThanOrEqual(3 * 4096);
   });
 });
+
+describe("a runtime observer (loadCors/createCors option `observe`)", () => {
+  it("hears every decision of a JSON policy, next to the policy's own onDecision", async () => {
+    const heard: string[] = [];
+    const cors = createCors(
+      { allowOrigins: [A], onDecision: (d) => heard.push(`policy:${d.kind}`) },
+      { observe: (d) => heard.push(`runtime:${d.kind}:${d.allowed}`) },
+    );
+    await cors.handle(preflight("https://evil.example"), never);
+    expect(heard).toEqual(["policy:preflight", "runtime:preflight:false"]);
+  });
+});
