@@ -17,8 +17,8 @@ export function parseMaxAge(value: unknown, sink: IssueSink): number | undefined
   if (typeof value === "number") {
     seconds = value;
   } else if (typeof value === "string") {
-    const m = /^(\d{1,9})([smhd]?)$/.exec(value);
-    if (!m) {
+    const match = /^(\d{1,9})([smhd]?)$/.exec(value);
+    if (!match) {
       sink.errors.push({
         code: "max-age-invalid",
         path,
@@ -26,7 +26,7 @@ export function parseMaxAge(value: unknown, sink: IssueSink): number | undefined
       });
       return undefined;
     }
-    seconds = Number(m[1]) * (UNIT[m[2] || "s"] ?? 1);
+    seconds = Number(match[1]) * (UNIT[match[2] || "s"] ?? 1);
   } else {
     sink.errors.push({
       code: "max-age-invalid",

@@ -36,11 +36,11 @@ function notSerialized(message: string): OriginProblem {
 }
 
 /** Why `s` is not what a browser sends as Origin, or `null` if it is. Compile time only. */
-function originProblem(s: string): OriginProblem | null {
-  if (/\s/.test(s)) return notSerialized("contains whitespace");
-  const sep = s.indexOf("://");
+function originProblem(candidate: string): OriginProblem | null {
+  if (/\s/.test(candidate)) return notSerialized("contains whitespace");
+  const sep = candidate.indexOf("://");
   if (sep <= 0) return notSerialized('is not an origin: expected "scheme://host[:port]"');
-  const scheme = s.slice(0, sep);
+  const scheme = candidate.slice(0, sep);
   if (scheme === "file")
     return {
       code: "origin-file",
@@ -51,18 +51,18 @@ function originProblem(s: string): OriginProblem | null {
   if (scheme === "http" || scheme === "https") {
     let url: URL;
     try {
-      url = new URL(s);
+      url = new URL(candidate);
     } catch {
       return notSerialized("is not a valid origin");
     }
     if (url.username || url.password)
       return notSerialized("must not contain user info (user@host)");
-    if (url.origin === s) return null;
-    if (s.toLowerCase() !== s)
+    if (url.origin === candidate) return null;
+    if (candidate.toLowerCase() !== candidate)
       return notSerialized(`must be lower-case: browsers send "${url.origin}"`);
-    if (s.endsWith("/"))
+    if (candidate.endsWith("/"))
       return notSerialized(`must not end with "/": browsers send "${url.origin}"`);
-    if (s.endsWith(DEFAULT_PORT[`${scheme}://`] ?? "\0")) {
+    if (candidate.endsWith(DEFAULT_PORT[`${scheme}://`] ?? "\0")) {
       return notSerialized(`must not carry the default port: browsers send "${url.origin}"`);
     }
     return notSerialized(
@@ -70,7 +70,7 @@ function originProblem(s: string): OriginProblem | null {
     );
   }
   // Non-special schemes (chrome-extension://id, moz-extension://uuid, tauri://localhost, …).
-  if (!/^[a-z][a-z0-9+.-]*:\/\/[a-z0-9._-]+(:\d{1,5})?$/.test(s)) {
+  if (!/^[a-z][a-z0-9+.-]*:\/\/[a-z0-9._-]+(:\d{1,5})?$/.test(candidate)) {
     return notSerialized(
       'is not an origin: expected lower-case "scheme://host[:port]" with no path',
     );
@@ -79,13 +79,13 @@ function originProblem(s: string): OriginProblem | null {
 }
 
 /** Splits a validated pattern/origin into scheme ("https://"), host and port part (":8443", ":*" or ""). */
-function splitOrigin(s: string): { scheme: string; host: string; port: string } {
-  const sep = s.indexOf("://") + 3;
-  const rest = s.slice(sep);
+function splitOrigin(origin: string): { scheme: string; host: string; port: string } {
+  const sep = origin.indexOf("://") + 3;
+  const rest = origin.slice(sep);
   const hostEnd = rest.startsWith("[") ? rest.indexOf("]") + 1 : rest.indexOf(":");
   if (hostEnd <= 0 || hostEnd >= rest.length)
-    return { scheme: s.slice(0, sep), host: rest, port: "" };
-  return { scheme: s.slice(0, sep), host: rest.slice(0, hostEnd), port: rest.slice(hostEnd) };
+    return { scheme: origin.slice(0, sep), host: rest, port: "" };
+  return { scheme: origin.slice(0, sep), host: rest.slice(0, hostEnd), port: rest.slice(hostEnd) };
 }
 
 /** The compiled form of `allowOrigins`. */
@@ -137,9 +137,9 @@ export function compileOrigins(
   sink: IssueSink,
 ): OriginMatcher {
   const path = "allowOrigins";
-  const m = emptyMatcher();
+  const matcher = emptyMatcher();
   if (value === "*") {
-    m.any = true;
+    matcher.any = true;
     if (credentials) {
       sink.errors.push({
         code: "credentials-with-any-origin",
@@ -147,11 +147,11 @@ export function compileOrigins(
         message: `"*" cannot be combined with ${sink.label("allowCredentials")}: browsers refuse it, and reflecting any Origin instead would let every website read your users' data. List the origins.`,
       });
     }
-    return m;
+    return matcher;
   }
   if (typeof value === "function") {
-    m.predicate = value as OriginPredicate;
-    return m;
+    matcher.predicate = value as OriginPredicate;
+    return matcher;
   }
   if (value === undefined) {
     sink.errors.push({
@@ -159,7 +159,7 @@ export function compileOrigins(
       path,
       message: 'is required: a list of origins, or "*" for a public resource',
     });
-    return m;
+    return matcher;
   }
   if (!Array.isArray(value)) {
     sink.errors.push({
@@ -167,7 +167,7 @@ export function compileOrigins(
       path,
       message: `must be "*", a list of origins, or (in code) a predicate function, got ${describeValue(value)}`,
     });
-    return m;
+    return matcher;
   }
   if (value.length === 0) {
     sink.errors.push({
@@ -175,7 +175,7 @@ export function compileOrigins(
       path,
       message: "is empty: list at least one origin (an empty list allows nothing)",
     });
-    return m;
+    return matcher;
   }
   if (value.length > MAX_ORIGIN_ENTRIES) {
     sink.errors.push({
@@ -183,7 +183,7 @@ export function compileOrigins(
       path,
       message: `lists ${value.length} origins, more than ${MAX_ORIGIN_ENTRIES}: use subdomain patterns or, in code, a predicate`,
     });
-    return m;
+    return matcher;
   }
   const suffixVerdicts = new Map<string, string | null>();
   for (let i = 0; i < value.length; i++) {
@@ -258,18 +258,18 @@ export function compileOrigins(
       if (!checkPattern(entry, suffix, credentials, publicSuffixes, suffixVerdicts, at, sink))
         continue;
       const key = host.slice(1) + port;
-      const schemes = m.suffixes.get(key);
-      if (schemes === undefined) m.suffixes.set(key, [scheme]);
+      const schemes = matcher.suffixes.get(key);
+      if (schemes === undefined) matcher.suffixes.set(key, [scheme]);
       else if (!schemes.includes(scheme)) schemes.push(scheme);
-      m.suffixLengths.add(host.length - 1);
-      if (port === ":*") m.suffixAnyPort = true;
+      matcher.suffixLengths.add(host.length - 1);
+      if (port === ":*") matcher.suffixAnyPort = true;
     } else if (wildPort) {
-      m.anyPort.add(scheme + host);
+      matcher.anyPort.add(scheme + host);
     } else {
-      m.exact.add(entry);
+      matcher.exact.add(entry);
     }
   }
-  return m;
+  return matcher;
 }
 
 /**
@@ -344,18 +344,18 @@ function isHostChar(c: number): boolean {
  * Does the policy's origin list (not the predicate) allow `origin`? O(1) for exact origins,
  * O(labels) for patterns, whatever the number of entries. No regex, bounded work.
  */
-export function matchOrigin(m: OriginMatcher, origin: string): boolean {
-  if (m.exact.has(origin)) return true;
-  if (m.suffixes.size === 0 && m.anyPort.size === 0) return false;
+export function matchOrigin(matcher: OriginMatcher, origin: string): boolean {
+  if (matcher.exact.has(origin)) return true;
+  if (matcher.suffixes.size === 0 && matcher.anyPort.size === 0) return false;
   const sep = origin.indexOf("://");
   if (sep <= 0) return false;
   const hostStart = sep + 3;
   if (origin.charCodeAt(hostStart) === 91 /* [ */) {
     // IPv6 literal: only port wildcards apply.
     const close = origin.indexOf("]", hostStart);
-    if (close < 0 || m.anyPort.size === 0) return false;
+    if (close < 0 || matcher.anyPort.size === 0) return false;
     const port = origin.slice(close + 1);
-    return (port === "" || isPort(port)) && m.anyPort.has(origin.slice(0, close + 1));
+    return (port === "" || isPort(port)) && matcher.anyPort.has(origin.slice(0, close + 1));
   }
   // Scan the host: only lower-case host characters, no empty labels.
   let i = hostStart;
@@ -368,20 +368,20 @@ export function matchOrigin(m: OriginMatcher, origin: string): boolean {
   }
   if (prev === 46 || i === hostStart) return false;
   if (i < origin.length && !isPort(origin.slice(i))) return false;
-  if (m.anyPort.size > 0 && m.anyPort.has(origin.slice(0, i))) return true;
-  if (m.suffixes.size === 0) return false;
+  if (matcher.anyPort.size > 0 && matcher.anyPort.has(origin.slice(0, i))) return true;
+  if (matcher.suffixes.size === 0) return false;
   // Try every proper suffix of the host starting at a dot (".b.example.com", ".example.com",
   // ".com") whose length some pattern has; the key is that suffix plus the port, as sent.
   for (
-    let d = origin.indexOf(".", hostStart);
-    d > hostStart && d < i;
-    d = origin.indexOf(".", d + 1)
+    let dot = origin.indexOf(".", hostStart);
+    dot > hostStart && dot < i;
+    dot = origin.indexOf(".", dot + 1)
   ) {
-    if (!m.suffixLengths.has(i - d)) continue;
-    if (hasScheme(m.suffixes.get(origin.slice(d)), origin, hostStart)) return true;
+    if (!matcher.suffixLengths.has(i - dot)) continue;
+    if (hasScheme(matcher.suffixes.get(origin.slice(dot)), origin, hostStart)) return true;
     if (
-      m.suffixAnyPort &&
-      hasScheme(m.suffixes.get(`${origin.slice(d, i)}:*`), origin, hostStart)
+      matcher.suffixAnyPort &&
+      hasScheme(matcher.suffixes.get(`${origin.slice(dot, i)}:*`), origin, hostStart)
     ) {
       return true;
     }
@@ -392,16 +392,17 @@ export function matchOrigin(m: OriginMatcher, origin: string): boolean {
 /** Is `origin`'s scheme (its first `hostStart` characters, "https://") one of `schemes`? */
 function hasScheme(schemes: string[] | undefined, origin: string, hostStart: number): boolean {
   if (schemes === undefined) return false;
-  for (const s of schemes) if (s.length === hostStart && origin.startsWith(s)) return true;
+  for (const scheme of schemes)
+    if (scheme.length === hostStart && origin.startsWith(scheme)) return true;
   return false;
 }
 
 /** ":1" … ":65535", no leading zero: what a browser emits for a non-default port. */
-function isPort(p: string): boolean {
-  if (p.length < 2 || p.length > 6 || p.charCodeAt(1) === 48) return false;
-  for (let i = 1; i < p.length; i++) {
-    const c = p.charCodeAt(i);
+function isPort(port: string): boolean {
+  if (port.length < 2 || port.length > 6 || port.charCodeAt(1) === 48) return false;
+  for (let i = 1; i < port.length; i++) {
+    const c = port.charCodeAt(i);
     if (c < 48 || c > 57) return false;
   }
-  return Number(p.slice(1)) <= 65535;
+  return Number(port.slice(1)) <= 65535;
 }
