@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `pnpm screenshot`: starts the same stack as `pnpm start` (on spare ports), opens the
-// playground in the Debian Chromium the browser suite uses, sends a preflighted PUT and saves
+// playground in the Debian Chromium the browser suite uses, sends a preflighted PUT with
+// cache: "no-store" (where the engines differ in preflight reuse) and saves
 // the page to docs/playground.png (the README's screenshot).
 import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -34,7 +35,7 @@ try {
   await session.goto(stack.pageUrl);
   await until(session, `document.body.dataset.ready === "true"`, "the playground did not load");
   await session.evaluate(`(() => {
-    [...document.querySelectorAll("#presets button")].find((b) => b.textContent === "PUT + JSON").click();
+    [...document.querySelectorAll("#presets button")].find((b) => b.textContent === "PUT, cache: no-store").click();
     document.querySelector("#request button[type=submit]").click();
   })()`);
   await until(session, `document.getElementById("result").dataset.state === "done"`, "no result");

@@ -480,7 +480,7 @@ export const SCENARIOS: Scenario[] = [
   // --- preflight cache (count the preflights reaching the layer) ---
   {
     id: "cache-default",
-    title: "no Max-Age: Chromium caches 5 s, 3 PUTs = 1 preflight",
+    title: "no Max-Age: every engine caches 5 s, 3 PUTs = 1 preflight",
     front: "cache",
     from: "A",
     fetches: times(3, { method: "PUT" }),
@@ -640,7 +640,7 @@ export const SCENARIOS: Scenario[] = [
   ),
   {
     id: "cache-merge",
-    title: "X-A, X-B, X-A: Firefox merges cached grants, Chromium and WebKit replace them",
+    title: "PUTs with X-A, X-B, X-A: does a new grant merge with the cached one or replace it?",
     front: "creds",
     from: "A",
     fetches: ["X-A", "X-B", "X-A"].map((h) => ({
