@@ -9,7 +9,7 @@ export default defineConfig({
       "workers/*/vitest.config.ts",
       "workers/cloudflare/vitest.bundle.config.ts",
       "test/*/vitest.config.ts",
-      // Real Chromium + workerd, set up by scripts/ensure-chromium.sh: `pnpm test:browser`.
+      // Real Chromium, Firefox, WebKit + workerd, set up by scripts/ensure-browsers.sh: `pnpm test:browser`.
       "!test/browser/vitest.config.ts",
     ],
   },

@@ -4,13 +4,25 @@
  * - GET  /api/config   the layer URL and the policy the layer runs;
  * - POST /api/explain  for a request the page just sent: the browser model's plan, explain()
  *   for each request the browser puts on the wire, and the raw preflight + actual exchange,
- *   replayed against the layer exactly as planned, with the model's verdict on it.
+ *   replayed against the layer exactly as planned, with the verdict of the Fetch standard and
+ *   of each engine on it (each distinct request is replayed once).
  */
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { type BrowserRequest, type CredentialsMode, simulate } from "@edge-cors/browser";
+import {
+  type BrowserRequest,
+  type CredentialsMode,
+  ENGINE_PROFILES,
+  type Engine,
+  type FetchCacheMode,
+  isEngine,
+  isFetchCacheMode,
+  RULESETS,
+  type SimulationReport,
+  simulateRulesets,
+} from "@edge-cors/browser";
 import type { Decision } from "@edge-cors/core";
 import { type LayerPolicy, readLayerPolicy } from "./config.ts";
 import { type RawExchange, replay } from "./replay.ts";
@@ -44,9 +56,12 @@ interface ExplainInput {
   method: string;
   headers: Array<[string, string]>;
   credentials: CredentialsMode;
+  cache: FetchCacheMode;
   body: string | null;
   /** Replay the actual request too (it reaches the upstream a second time). */
   replayActual: boolean;
+  /** The engine the page detected it runs in; null when unknown. */
+  engine: Engine | null;
 }
 
 interface Step extends RawExchange {
@@ -76,6 +91,8 @@ function parseInput(v: unknown, pageOrigin: string): ExplainInput {
         .slice(0, 50)
     : [];
   const credentials = str(o.credentials, "same-origin");
+  const cache = str(o.cache, "default");
+  const engine = str(o.engine, "");
   return {
     origin: o.origin === "null" ? "null" : pageOrigin,
     path: str(o.path, "/").startsWith("/") ? str(o.path, "/") : `/${str(o.path, "")}`,
@@ -84,8 +101,24 @@ function parseInput(v: unknown, pageOrigin: string): ExplainInput {
     credentials: (["omit", "same-origin", "include"].includes(credentials)
       ? credentials
       : "same-origin") as CredentialsMode,
+    cache: isFetchCacheMode(cache) ? cache : "default",
+    engine: isEngine(engine) ? engine : null,
     body: typeof o.body === "string" && o.body !== "" ? o.body : null,
     replayActual: o.replayActual !== false,
+  };
+}
+
+function verdictOf(report: SimulationReport) {
+  return {
+    ruleset: report.ruleset,
+    label: ENGINE_PROFILES[report.ruleset].label,
+    ok: report.status !== null,
+    status: report.status,
+    problems: report.problems,
+    warnings: report.warnings,
+    preflightCacheSeconds: report.preflightCacheSeconds,
+    exposed: report.exposure?.exposed ?? [],
+    hidden: report.exposure?.hidden ?? [],
   };
 }
 
@@ -97,9 +130,11 @@ async function explainRequest(input: ExplainInput, layerUrl: string, policy: Lay
     method: input.method,
     headers: input.headers,
     credentials: input.credentials,
+    cache: input.cache,
   };
   const steps: Step[] = [];
-  const report = await simulate(req, async (wire) => {
+  // Called once per distinct request, however many rulesets put it on the wire.
+  const reports = await simulateRulesets(req, async (wire) => {
     const url = new URL(wire.url);
     if (url.origin !== layer) throw new Error(`not replayed: ${url.origin} is not the edge layer`);
     const decision = await policy.cors.explain(
@@ -128,22 +163,19 @@ async function explainRequest(input: ExplainInput, layerUrl: string, policy: Lay
     if (ex.response === null) throw new Error(ex.error ?? "no response");
     return { status: ex.response.status, headers: ex.response.headers };
   });
+  const own = reports.get(input.engine ?? "standard")!;
   return {
     plan: {
-      crossOrigin: report.plan.crossOrigin,
-      method: report.plan.method,
-      preflightReasons: report.plan.preflight?.reasons ?? [],
-      ignoredForbiddenHeaders: report.plan.ignoredForbiddenHeaders,
+      crossOrigin: own.plan.crossOrigin,
+      method: own.plan.method,
+      preflightReasons: own.plan.preflight?.reasons ?? [],
+      ignoredForbiddenHeaders: own.plan.ignoredForbiddenHeaders,
     },
     steps,
-    verdict: {
-      ok: report.status !== null,
-      status: report.status,
-      problems: report.problems,
-      warnings: report.warnings,
-      exposed: report.exposure?.exposed ?? [],
-      hidden: report.exposure?.hidden ?? [],
-    },
+    engine: input.engine,
+    /** The page's own engine's verdict (the standard's when the engine is unknown). */
+    verdict: verdictOf(own),
+    verdicts: RULESETS.map((r) => verdictOf(reports.get(r)!)),
   };
 }
 
@@ -170,6 +202,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
         upstream: p.config.upstream?.href ?? "built-in demo upstream",
         configPath: p.configPath,
         warnings: p.config.warnings,
+        rulesets: RULESETS.map((r) => ({ ruleset: r, label: ENGINE_PROFILES[r].label })),
       });
     }
     if (req.method === "POST" && path === "/api/explain") {

@@ -1,5 +1,6 @@
 // The playground page: no framework, just the DOM. Sends the request from this browser, then
-// asks the playground server to explain it and to replay the raw exchange.
+// asks the playground server to explain it, to replay the raw exchange, and for the verdict of
+// the Fetch standard and of each engine; the page names the engine it runs in.
 const form = document.getElementById("request");
 const result = document.getElementById("result");
 const sandbox = document.getElementById("sandbox");
@@ -13,6 +14,7 @@ const PRESETS = [
     path: "/api/items",
     headers: "",
     credentials: "same-origin",
+    cache: "default",
     body: "",
   },
   {
@@ -22,6 +24,17 @@ const PRESETS = [
     path: "/api/items/1",
     headers: "Content-Type: application/json\nX-Request-Id: demo-42",
     credentials: "omit",
+    cache: "default",
+    body: '{"name":"renamed"}',
+  },
+  {
+    label: "PUT, cache: no-store",
+    from: "page",
+    method: "PUT",
+    path: "/api/items/1",
+    headers: "Content-Type: application/json",
+    credentials: "omit",
+    cache: "no-store",
     body: '{"name":"renamed"}',
   },
   {
@@ -31,6 +44,7 @@ const PRESETS = [
     path: "/echo",
     headers: "Authorization: Bearer demo",
     credentials: "omit",
+    cache: "default",
     body: "",
   },
   {
@@ -40,6 +54,7 @@ const PRESETS = [
     path: "/api/items/1",
     headers: "Content-Type: application/json",
     credentials: "omit",
+    cache: "default",
     body: "{}",
   },
   {
@@ -49,6 +64,7 @@ const PRESETS = [
     path: "/echo",
     headers: "X-Debug: 1",
     credentials: "omit",
+    cache: "default",
     body: "",
   },
   {
@@ -58,6 +74,7 @@ const PRESETS = [
     path: "/echo",
     headers: "",
     credentials: "include",
+    cache: "default",
     body: "",
   },
   {
@@ -67,6 +84,7 @@ const PRESETS = [
     path: "/api/items/2",
     headers: "",
     credentials: "omit",
+    cache: "default",
     body: "",
   },
   {
@@ -76,9 +94,27 @@ const PRESETS = [
     path: "/status/404",
     headers: "",
     credentials: "omit",
+    cache: "default",
     body: "",
   },
 ];
+
+/**
+ * The engine this page runs in: User-Agent Client Hints where the browser has them (Chromium),
+ * else the User-Agent string (Firefox says Firefox/; Chromium Chrome/; WebKit AppleWebKit/ alone).
+ */
+function detectEngine() {
+  const brands = navigator.userAgentData?.brands?.map((b) => b.brand) ?? [];
+  if (brands.includes("Chromium")) return "chromium";
+  const ua = navigator.userAgent;
+  if (ua.includes("Firefox/")) return "firefox";
+  if (ua.includes("Chrome/") || ua.includes("Chromium/")) return "chromium";
+  if (ua.includes("AppleWebKit/")) return "webkit";
+  return null;
+}
+const pageEngine = detectEngine();
+const labelOf = (ruleset) =>
+  config?.rulesets.find((r) => r.ruleset === ruleset)?.label ?? ruleset ?? "unknown";
 
 const el = (tag, attrs = {}, ...children) => {
   const e = document.createElement(tag);
@@ -109,13 +145,14 @@ function readForm() {
     path: String(f.get("path")).trim() || "/",
     headers: parseHeaders(String(f.get("headers"))),
     credentials: f.get("credentials"),
+    cache: f.get("cache"),
     body: String(f.get("body")),
     replayActual: f.get("replayActual") === "on",
   };
 }
 
 function applyPreset(p) {
-  for (const k of ["from", "method", "path", "headers", "credentials", "body"])
+  for (const k of ["from", "method", "path", "headers", "credentials", "cache", "body"])
     form.elements[k].value = p[k];
 }
 
@@ -203,10 +240,66 @@ function renderStep(step, index) {
   );
 }
 
+/** One row per ruleset: the standard and each engine, the page's own engine marked. */
+function renderVerdicts(explained) {
+  const std = explained.verdicts.find((v) => v.ruleset === "standard");
+  const codes = (v) => [...v.problems, ...v.warnings].map((f) => f.code).join();
+  return el(
+    "div",
+    { class: "card" },
+    el(
+      "h2",
+      {},
+      "Per engine",
+      el("span", { class: "tag info" }, `this page runs in ${labelOf(explained.engine)}`),
+    ),
+    el(
+      "table",
+      { class: "verdicts" },
+      el(
+        "tr",
+        {},
+        el("th", {}, ""),
+        el("th", {}, "verdict"),
+        el("th", {}, "preflight reuse"),
+        el("th", {}, "findings"),
+      ),
+      explained.verdicts.map((v) =>
+        el(
+          "tr",
+          {
+            "data-ruleset": v.ruleset,
+            "data-ok": String(v.ok),
+            class: v.ruleset === explained.engine ? "self" : "",
+          },
+          el("th", {}, v.label, v.ruleset === explained.engine ? " (this page)" : ""),
+          el("td", { class: v.ok ? "ok" : "bad" }, v.ok ? "Allowed" : "Blocked"),
+          el("td", {}, `${v.preflightCacheSeconds} s`),
+          el(
+            "td",
+            {},
+            v.ruleset !== "standard" && codes(v) === codes(std)
+              ? el("span", { class: "note" }, "as the standard")
+              : [...v.problems, ...v.warnings].map((f) =>
+                  el("div", { class: v.problems.includes(f) ? "problem" : "warning" }, f.message),
+                ),
+          ),
+        ),
+      ),
+    ),
+    el(
+      "p",
+      { class: "note" },
+      "Preflight reuse: the seconds an identical request (same cache mode) skips the preflight; 0 when the engine does not store or reuse it.",
+    ),
+  );
+}
+
 function render(spec, outcome, explained) {
   result.replaceChildren();
   const v = explained.verdict;
   const agrees = v.ok === outcome.ok;
+  const model = `the ${labelOf(explained.engine ?? "standard")} model`;
   const readable = outcome.ok ? outcome.headers.map(([n]) => n) : [];
   result.append(
     el(
@@ -218,21 +311,22 @@ function render(spec, outcome, explained) {
         { class: "detail" },
         outcome.ok
           ? `${spec.method} ${spec.path} → ${outcome.status === 0 ? "opaque redirect" : `${outcome.status} ${outcome.statusText}`}; the script can read the response`
-          : `fetch() rejected: ${outcome.error} (Chromium prints the reason in the DevTools console)`,
+          : `fetch() rejected: ${outcome.error} (the browser's console has the reason)`,
       ),
       el(
         "span",
         { class: "agree" },
-        agrees ? "✓ the browser model agrees" : "✗ the browser model predicted the opposite",
+        agrees ? `✓ ${model} agrees` : `✗ ${model} predicted the opposite`,
       ),
     ),
   );
+  result.append(renderVerdicts(explained));
   if (v.problems.length > 0) {
     result.append(
       el(
         "div",
         { class: "card" },
-        el("h2", {}, "Why (browser model on the replayed exchange)"),
+        el("h2", {}, `Why (${model} on the replayed exchange)`),
         v.problems.map((p) =>
           el(
             "div",
@@ -310,6 +404,7 @@ form.addEventListener("submit", async (event) => {
   }
   const url = new URL(spec.path, config.layerUrl).href;
   const init = { method: spec.method, headers: spec.headers, credentials: spec.credentials };
+  if (spec.cache !== "default") init.cache = spec.cache;
   if (
     spec.body !== "" &&
     spec.method.toUpperCase() !== "GET" &&
@@ -327,8 +422,10 @@ form.addEventListener("submit", async (event) => {
       method: spec.method,
       headers: spec.headers,
       credentials: spec.credentials,
+      cache: spec.cache,
       body: init.body ?? "",
       replayActual: spec.replayActual,
+      engine: pageEngine,
     }),
   });
   render(spec, outcome, await r.json());
@@ -337,6 +434,7 @@ form.addEventListener("submit", async (event) => {
 async function init() {
   config = await (await fetch("/api/config")).json();
   document.getElementById("page-origin").textContent = location.origin;
+  document.getElementById("page-engine").textContent = labelOf(pageEngine);
   document.getElementById("layer-url").textContent = config.layerUrl;
   document.getElementById("policy-source").textContent =
     config.policySource === "default" ? "embedded default (no CORS_POLICY)" : "CORS_POLICY";

@@ -1,44 +1,56 @@
-/** Runs a scenario's fetches in the real Chromium, from the page origin the scenario names. */
-import type { Frame } from "playwright-core";
-import type { FetchSpec } from "./scenarios.ts";
-import { PROBED_HEADERS } from "./suite-env.ts";
+/** Runs a scenario's fetches in a real engine, from the page origin the scenario names. */
+import type { EngineSession } from "./engines/session.ts";
+import type { FetchSpec, Scenario } from "./scenarios.ts";
+import type { FetchOutcome, Job, JobFetch, JobReport, ReportSink } from "./servers/pages.ts";
+import { fetchUrl, PROBED_HEADERS, type SuiteEnv } from "./suite-env.ts";
 
-export interface FetchOutcome {
-  resolves: boolean;
-  status: number | null;
-  visible: string[];
-  /** Chromium's rejection message (a TypeError: "Failed to fetch"). */
-  error: string | null;
-}
+export type { FetchOutcome };
 
-interface Init {
-  method: string;
-  headers: Record<string, string>;
-  credentials: RequestCredentials;
-  redirect: RequestRedirect;
-  body?: string;
-}
-
-/** `fetch(url, init)` inside `frame`; reads each probed header with `response.headers.get`. */
-export async function fetchIn(frame: Frame, url: string, spec: FetchSpec): Promise<FetchOutcome> {
-  const init: Init = {
+/** `fetch(url, init)` exactly as the scenario's script writes it. */
+export function jobFetch(url: string, spec: FetchSpec): JobFetch {
+  const init: RequestInit = {
     method: spec.method ?? "GET",
     headers: spec.headers ?? {},
     credentials: spec.credentials ?? "same-origin",
     redirect: spec.redirect ?? "follow",
   };
+  if (spec.cache !== undefined) init.cache = spec.cache;
   if (spec.body !== undefined) init.body = spec.body;
-  return frame.evaluate(
-    async ({ url, init, probes }) => {
-      try {
-        const r = await fetch(url, init);
-        const visible = probes.filter((n) => r.headers.get(n) !== null);
-        await r.arrayBuffer().catch(() => undefined);
-        return { resolves: true, status: r.status, visible, error: null };
-      } catch (e) {
-        return { resolves: false, status: null, visible: [], error: String(e) };
-      }
-    },
-    { url, init, probes: [...PROBED_HEADERS] },
+  return spec.gapMs ? { url, init, gapMs: spec.gapMs } : { url, init };
+}
+
+let nextJob = 0;
+
+/**
+ * Navigates the session to the runner page (page A or B, or page A's sandboxed iframe for
+ * `null`) carrying the job, and waits for the page to report back.
+ */
+export async function runJob(
+  session: EngineSession,
+  sink: ReportSink,
+  page: string,
+  sandboxed: boolean,
+  fetches: JobFetch[],
+): Promise<JobReport> {
+  const id = String(++nextJob);
+  const job: Job = { id, report: `${sink.url}/report`, probes: [...PROBED_HEADERS], fetches };
+  const waitMs = 20_000 + fetches.reduce((sum, f) => sum + (f.gapMs ?? 0), 0);
+  const report = sink.wait(id, waitMs, session.version);
+  const path = sandboxed ? "/sandbox.html" : "/run.html";
+  await session.goto(`${page}${path}?job=${id}#${encodeURIComponent(JSON.stringify(job))}`);
+  return report;
+}
+
+export function runScenario(
+  session: EngineSession,
+  sink: ReportSink,
+  env: SuiteEnv,
+  scenario: Scenario,
+  tag: string,
+): Promise<JobReport> {
+  const fetches = scenario.fetches.map((spec) =>
+    jobFetch(fetchUrl(env, scenario, spec, tag), spec),
   );
+  const page = scenario.from === "B" ? env.pages.B : env.pages.A;
+  return runJob(session, sink, page, scenario.from === "null", fetches);
 }

@@ -1,19 +1,23 @@
 /**
  * The scenario table. Each row says what a page script does; the expected browser outcome is
- * NOT written here: it is computed from `explain()` and the browser model (predict.ts). The
- * only hard-coded expectation is the `sanity` column (does each fetch resolve?), a guard
- * against a model and a layer that agree on the wrong thing.
+ * NOT written here: it is computed per engine from `explain()` and the browser model
+ * (predict.ts). The only hard-coded expectations are the `sanity` column (does each fetch
+ * resolve, in every engine?) and, where the engines differ, the preflight counts measured in
+ * each: guards against a model and a layer that agree on the wrong thing.
  */
-import type { CredentialsMode } from "@edge-cors/browser";
+import type { CredentialsMode, Engine, FetchCacheMode } from "@edge-cors/browser";
 import type { LayerName } from "./policies.ts";
+import type { RawCorsQuery } from "./raw-cors-model.ts";
 
 /** Which page runs the script: the allowed page origin, another (unlisted) one, or `null`. */
 export type From = "A" | "B" | "null";
-/** Where a redirect points: another edge-layer instance, or the bare upstream (no CORS). */
-export type Target = LayerName | "upstream";
+/** What the browser talks to: an edge layer, or the hand-configured CORS server (raw-cors-model.ts). */
+export type Front = LayerName | "raw";
+/** Where a redirect points: a front, or the bare upstream (no CORS). */
+export type Target = Front | "upstream";
 
 export interface FetchSpec {
-  /** Path on the layer, default `/echo`. */
+  /** Path on the front, default `/echo`. */
   path?: string;
   method?: string;
   headers?: Record<string, string>;
@@ -21,10 +25,16 @@ export interface FetchSpec {
   credentials?: CredentialsMode;
   body?: string;
   redirect?: "follow" | "manual" | "error";
-  /** The upstream answers with this status. */
+  /** Fetch's request cache mode (engines differ in which modes skip the preflight cache). */
+  cache?: FetchCacheMode;
+  /** The upstream answers with this status (layers). */
   status?: number;
-  /** The upstream answers with a redirect to this target. */
-  redirectTo?: { to: Target; path: string; code?: number };
+  /** The CORS headers the raw front sends. */
+  raw?: RawCorsQuery;
+  /** The raw front answers the preflight with this redirect to `path` on itself. */
+  preflightRedirect?: { code: number; path: string };
+  /** The upstream (or the raw front) answers with a redirect to this target. */
+  redirectTo?: { to: Target; path: string; code?: number; raw?: RawCorsQuery };
   /** Wait this long before sending (preflight cache expiry). */
   gapMs?: number;
 }
@@ -32,27 +42,81 @@ export interface FetchSpec {
 export interface Scenario {
   id: string;
   title: string;
-  layer: LayerName;
+  front: Front;
   from: From;
   fetches: FetchSpec[];
-  /** Sanity column: does each fetch resolve (true) or reject (false)? */
+  /** Sanity column: does each fetch resolve (true) or reject (false), in every engine? */
   sanity: boolean[];
+  /** Where the engines differ: preflights reaching the fronts in each engine, as measured. */
+  preflights?: Record<Engine, number>;
 }
 
 const s = (
   id: string,
   title: string,
-  layer: LayerName,
+  front: Front,
   from: From,
   fetch: FetchSpec,
   resolves: boolean,
-): Scenario => ({ id, title, layer, from, fetches: [fetch], sanity: [resolves] });
+): Scenario => ({ id, title, front, from, fetches: [fetch], sanity: [resolves] });
 
 const times = (n: number, spec: FetchSpec, gapMs = 0): FetchSpec[] =>
   Array.from({ length: n }, (_, i) => (i === 0 || gapMs === 0 ? spec : { ...spec, gapMs }));
 
+/** Preflight counts per engine, in ENGINES order (Chromium, Firefox, WebKit). */
+const per = (chromium: number, firefox: number, webkit: number): Record<Engine, number> => ({
+  chromium,
+  firefox,
+  webkit,
+});
+
 const PLAIN = { "Content-Type": "text/plain;charset=UTF-8" };
 const JSON_CT = { "Content-Type": "application/json" };
+/** A PUT with a custom header, granted by the cache layer (and by `RAW_GRANT`). */
+const PUT_CUSTOM: FetchSpec = { method: "PUT", headers: { "X-Custom": "1" } };
+const RAW_GRANT: RawCorsQuery = { acao: "reflect", acam: "PUT", acah: "x-custom" };
+
+/** `cache: <mode>` for 3 PUTs, then the mode once followed by two default-mode PUTs. */
+function cacheModeScenarios(
+  mode: FetchCacheMode,
+  thrice: Record<Engine, number>,
+  thenDefault: Record<Engine, number>,
+): Scenario[] {
+  const spec = { ...PUT_CUSTOM, path: `/long/${mode}`, cache: mode };
+  return [
+    {
+      id: `cache-${mode}`,
+      title: `cache: "${mode}", 3 PUTs: which engines skip the preflight cache`,
+      front: "cache",
+      from: "A",
+      fetches: times(3, spec),
+      sanity: [true, true, true],
+      preflights: thrice,
+    },
+    {
+      id: `cache-${mode}-then-default`,
+      title: `cache: "${mode}" once, then 2 default PUTs: is its preflight stored?`,
+      front: "cache",
+      from: "A",
+      fetches: [spec, { ...spec, cache: "default" }, { ...spec, cache: "default" }],
+      sanity: [true, true, true],
+      preflights: thenDefault,
+    },
+  ];
+}
+
+/** Two PUTs against the raw front sending this Access-Control-Max-Age. */
+function maxAgeScenario(id: string, acma: string, preflights: Record<Engine, number>): Scenario {
+  return {
+    id,
+    title: `Access-Control-Max-Age ${JSON.stringify(acma)}: 2 PUTs, is the first grant cached?`,
+    front: "raw",
+    from: "A",
+    fetches: times(2, { ...PUT_CUSTOM, raw: { ...RAW_GRANT, acma } }),
+    sanity: [true, true],
+    preflights,
+  };
+}
 
 export const SCENARIOS: Scenario[] = [
   // --- simple vs preflighted (strict policy: one origin, PUT/DELETE/PATCH, two headers) ---
@@ -416,8 +480,8 @@ export const SCENARIOS: Scenario[] = [
   // --- preflight cache (count the preflights reaching the layer) ---
   {
     id: "cache-default",
-    title: "no Max-Age: Chromium caches 5 s, 3 PUTs = 1 preflight",
-    layer: "cache",
+    title: "no Max-Age: every engine caches 5 s, 3 PUTs = 1 preflight",
+    front: "cache",
     from: "A",
     fetches: times(3, { method: "PUT" }),
     sanity: [true, true, true],
@@ -425,7 +489,7 @@ export const SCENARIOS: Scenario[] = [
   {
     id: "cache-long",
     title: "Max-Age 7200: 3 PUTs = 1 preflight",
-    layer: "cache",
+    front: "cache",
     from: "A",
     fetches: times(3, { path: "/long/x", method: "PUT" }),
     sanity: [true, true, true],
@@ -433,7 +497,7 @@ export const SCENARIOS: Scenario[] = [
   {
     id: "cache-zero",
     title: "maxAge: 0: every PUT preflights",
-    layer: "cache",
+    front: "cache",
     from: "A",
     fetches: times(3, { path: "/nocache/x", method: "PUT" }),
     sanity: [true, true, true],
@@ -441,7 +505,7 @@ export const SCENARIOS: Scenario[] = [
   {
     id: "cache-expiry",
     title: "Max-Age 1: a PUT 1.5 s later preflights again",
-    layer: "cache",
+    front: "cache",
     from: "A",
     fetches: times(2, { path: "/short/x", method: "PUT" }, 1500),
     sanity: [true, true],
@@ -449,7 +513,7 @@ export const SCENARIOS: Scenario[] = [
   {
     id: "cache-covers-header",
     title: "a cached grant covers a header listed in the earlier ACAH",
-    layer: "cache",
+    front: "cache",
     from: "A",
     fetches: [
       { path: "/long/h", method: "PUT" },
@@ -460,7 +524,7 @@ export const SCENARIOS: Scenario[] = [
   {
     id: "cache-refused",
     title: "refused preflights are not cached",
-    layer: "cache",
+    front: "cache",
     from: "A",
     fetches: times(2, { path: "/long/r", method: "DELETE" }),
     sanity: [false, false],
@@ -491,4 +555,116 @@ export const SCENARIOS: Scenario[] = [
     { method: "PUT" },
     false,
   ),
+  // --- a preflight answered with a redirect fails; redirects after a preflight ---
+  ...[301, 307].map(
+    (code): Scenario => ({
+      id: `preflight-redirect-${code}`,
+      title: `a preflight answered with ${code}: never followed, the request fails`,
+      front: "raw",
+      from: "A",
+      fetches: [{ ...PUT_CUSTOM, raw: RAW_GRANT, preflightRedirect: { code, path: "/moved" } }],
+      sanity: [false],
+    }),
+  ),
+  s(
+    "redirect-put-cross-star",
+    "a preflighted PUT 307-redirected across origins: preflight again, PUT with Origin: null",
+    "strict",
+    "A",
+    { method: "PUT", redirectTo: { to: "star", path: "/echo", code: 307 } },
+    true,
+  ),
+  s(
+    "redirect-put-cross-strict",
+    "the same into a policy that allows only the page: blocked (Firefox only at the PUT)",
+    "star",
+    "A",
+    { method: "PUT", redirectTo: { to: "strict", path: "/echo", code: 307 } },
+    false,
+  ),
+  s(
+    "creds-redirect-cross",
+    "credentialed GET redirected across origins: Origin: null with the cookie, `*` refused",
+    "creds",
+    "A",
+    { credentials: "include", redirectTo: { to: "star", path: "/echo" } },
+    false,
+  ),
+  s(
+    "creds-redirect-null-trusted",
+    "credentialed GET redirected to a server trusting `null` with credentials: allowed",
+    "creds",
+    "A",
+    {
+      credentials: "include",
+      redirectTo: { to: "raw", path: "/echo", raw: { acao: "null", acac: "true" } },
+    },
+    true,
+  ),
+  // --- what the engines accept that the Fetch standard forbids ---
+  s(
+    "raw-star-authorization",
+    "ACAH `*` with Authorization: the standard forbids it, every engine accepts it",
+    "raw",
+    "A",
+    {
+      headers: { Authorization: "Bearer t" },
+      raw: { acao: "*", acam: "*", acah: "*", acma: "600" },
+    },
+    true,
+  ),
+  s(
+    "raw-star-authorization-include",
+    "ACAH `*` with Authorization and credentials: `*` is literal, blocked everywhere",
+    "raw",
+    "A",
+    {
+      credentials: "include",
+      headers: { Authorization: "Bearer t" },
+      raw: { acao: "reflect", acac: "true", acam: "*", acah: "*" },
+    },
+    false,
+  ),
+  // --- the preflight cache per engine ---
+  ...cacheModeScenarios("no-store", per(3, 3, 1), per(2, 1, 1)),
+  ...cacheModeScenarios("reload", per(3, 3, 1), per(1, 1, 1)),
+  ...cacheModeScenarios("no-cache", per(3, 1, 1), per(1, 1, 1)),
+  ...cacheModeScenarios("force-cache", per(1, 1, 1), per(1, 1, 1)),
+  s(
+    "cache-only-if-cached",
+    'cache: "only-if-cached" on a CORS request: fetch() throws, nothing is sent',
+    "cache",
+    "A",
+    { ...PUT_CUSTOM, path: "/long/only-if-cached", cache: "only-if-cached" },
+    false,
+  ),
+  {
+    id: "cache-merge",
+    title: "PUTs with X-A, X-B, X-A: does a new grant merge with the cached one or replace it?",
+    front: "creds",
+    from: "A",
+    fetches: ["X-A", "X-B", "X-A"].map((h) => ({
+      method: "PUT",
+      credentials: "include" as const,
+      headers: { [h]: "1" },
+    })),
+    sanity: [true, true, true],
+    preflights: per(3, 2, 3),
+  },
+  {
+    id: "cache-credentials",
+    title: "a grant cached for a credentialed PUT serves an uncredentialed one (not in Firefox)",
+    front: "creds",
+    from: "A",
+    fetches: [
+      { ...PUT_CUSTOM, credentials: "include" },
+      { ...PUT_CUSTOM, credentials: "omit" },
+    ],
+    sanity: [true, true],
+    preflights: per(1, 2, 1),
+  },
+  maxAgeScenario("max-age-invalid", "abc", per(1, 2, 1)),
+  maxAgeScenario("max-age-negative", "-1", per(2, 2, 2)),
+  maxAgeScenario("max-age-plus", "+5", per(1, 2, 1)),
+  maxAgeScenario("max-age-fraction", "1.5", per(1, 2, 1)),
 ];

@@ -5,6 +5,22 @@
 export { varyCoversOrigin } from "./bytes.ts";
 export { type CorsCheckResult, checkCors } from "./check.ts";
 export { PROBLEM_CODES, type ProblemCode, WARNING_CODES, type WarningCode } from "./codes.ts";
+export { type CompareOptions, simulateRulesets, verdictKey } from "./compare.ts";
+export {
+  ENGINE_PROFILES,
+  ENGINES,
+  type Engine,
+  type EngineProfile,
+  engineProfile,
+  FETCH_CACHE_MODES,
+  type FetchCacheMode,
+  isEngine,
+  isFetchCacheMode,
+  type PreflightCacheMode,
+  type PreflightCacheUse,
+  RULESETS,
+  type Ruleset,
+} from "./engines.ts";
 export { type ExposureResult, exposedHeaderNames } from "./expose.ts";
 export { type MaxAge, preflightCacheSeconds } from "./max-age.ts";
 export {
@@ -13,7 +29,12 @@ export {
   planRequest,
   type RequestPlan,
 } from "./plan.ts";
-export { checkPreflight, type PreflightCheckResult } from "./preflight.ts";
+export { type CheckOptions, checkPreflight, type PreflightCheckResult } from "./preflight.ts";
+export {
+  PreflightCache,
+  type PreflightCacheQuery,
+  type PreflightGrant,
+} from "./preflight-cache.ts";
 export {
   corsUnsafeRequestHeaderNames,
   type HeaderIssue,

@@ -1,29 +1,31 @@
-/** How long each engine caches a preflight result, from the raw Access-Control-Max-Age. */
+/** How long each engine, and the Fetch standard, cache a preflight result, from the raw Access-Control-Max-Age. */
 import {
   DEFAULT_PREFLIGHT_CACHE_SECONDS,
   ENGINE_MAX_AGE_CAPS,
   type Engine,
-  effectiveCacheSeconds,
 } from "@edge-cors/core/spec";
 import { allDigits, compareDigits } from "./bytes.ts";
 
 export interface MaxAge {
-  /** ACAM as `Headers.get` returns it, or null when absent. */
+  /** ACMA as `Headers.get` returns it, or null when absent. */
   raw: string | null;
   /** True when `raw` is delta-seconds (1*DIGIT), the only valid form. */
   valid: boolean;
   /** Seconds each engine keeps the result; 0 means not cached. */
   seconds: Record<Engine, number>;
+  /** The Fetch standard's answer: `raw` when valid (the cap is left to the user agent), else 5. */
+  standard: number;
 }
 
 const INT64_MAX = "9223372036854775807";
 const INT64_MIN_ABS = "9223372036854775808";
 
 /**
- * Chromium preflight_result.cc: base::StringToInt64 (optional sign, digits only, in range);
- * unparsable → 5 s, negative → 0 (not cached), at least 7200 → 7200.
+ * Chromium (preflight_result.cc, base::StringToInt64) and WebKit (CrossOriginPreflightResultCache.cpp,
+ * parseInteger<int64_t>): an optional sign and digits within int64, else 5 s; a negative value is
+ * not cached; capped at the engine's limit. Measured by the browser suite (`-1`, `+5`, `abc`).
  */
-function chromiumSeconds(raw: string | null): number {
+function int64Seconds(raw: string | null, cap: number): number {
   if (raw === null) return DEFAULT_PREFLIGHT_CACHE_SECONDS;
   const negative = raw.startsWith("-");
   const digits = negative || raw.startsWith("+") ? raw.slice(1) : raw;
@@ -32,12 +34,17 @@ function chromiumSeconds(raw: string | null): number {
     return DEFAULT_PREFLIGHT_CACHE_SECONDS;
   }
   if (negative) return 0;
-  const cap = ENGINE_MAX_AGE_CAPS.chromium;
   return compareDigits(digits, String(cap)) >= 0 ? cap : Number(digits);
 }
 
+export const chromiumMaxAgeSeconds = (raw: string | null): number =>
+  int64Seconds(raw, ENGINE_MAX_AGE_CAPS.chromium);
+
+export const webkitMaxAgeSeconds = (raw: string | null): number =>
+  int64Seconds(raw, ENGINE_MAX_AGE_CAPS.webkit);
+
 /** Firefox nsCORSListenerProxy.cpp: empty → 5 s; any non-digit → not cached; else min(n, 86400). */
-function firefoxSeconds(raw: string | null): number {
+export function firefoxMaxAgeSeconds(raw: string | null): number {
   if (raw === null || raw === "") return DEFAULT_PREFLIGHT_CACHE_SECONDS;
   if (!allDigits(raw)) return 0;
   const cap = ENGINE_MAX_AGE_CAPS.firefox;
@@ -45,15 +52,23 @@ function firefoxSeconds(raw: string | null): number {
 }
 
 /**
- * Per-engine preflight cache time. Valid values follow `effectiveCacheSeconds` (spec: capped by
- * each engine's limit); invalid ones follow each engine's source (WebKit: the spec's 5 s fallback).
+ * Fetch §CORS-preflight fetch: max-age is the extracted delta-seconds, 5 when missing or not
+ * 1*DIGIT, then clamped to "an imposed limit" the standard leaves to the user agent (none here).
  */
+export function standardMaxAgeSeconds(raw: string | null): number {
+  return raw !== null && allDigits(raw) ? Number(raw) : DEFAULT_PREFLIGHT_CACHE_SECONDS;
+}
+
+/** Per-engine preflight cache time, each engine as its source parses the header. */
 export function preflightCacheSeconds(raw: string | null): MaxAge {
-  const valid = raw !== null && allDigits(raw);
-  const base = effectiveCacheSeconds(valid ? Number(raw) : undefined);
   return {
     raw,
-    valid,
-    seconds: { chromium: chromiumSeconds(raw), firefox: firefoxSeconds(raw), webkit: base.webkit },
+    valid: raw !== null && allDigits(raw),
+    seconds: {
+      chromium: chromiumMaxAgeSeconds(raw),
+      firefox: firefoxMaxAgeSeconds(raw),
+      webkit: webkitMaxAgeSeconds(raw),
+    },
+    standard: standardMaxAgeSeconds(raw),
   };
 }

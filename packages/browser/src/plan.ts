@@ -70,7 +70,11 @@ export function isSameOrigin(url: URL, origin: string): boolean {
   return origin !== "null" && url.origin !== "null" && url.origin === origin;
 }
 
-export function planHop(hop: Hop): HopPlan {
+/**
+ * What the browser sends for `hop`. `preflightOrigin` is the Origin its preflight carries
+ * (default `hop.origin`; Firefox keeps the page's origin after a cross-origin redirect).
+ */
+export function planHop(hop: Hop, preflightOrigin: string = hop.origin): HopPlan {
   const unsafe = unsafeNamesOf(hop.headers);
   const reasons: string[] = [];
   if (hop.cors) {
@@ -101,7 +105,7 @@ export function planHop(hop: Hop): HopPlan {
     "access-control-request-method": hop.method,
   };
   if (unsafe.names.length > 0) headers["access-control-request-headers"] = unsafe.names.join(",");
-  headers.origin = hop.origin;
+  headers.origin = preflightOrigin;
   return {
     unsafe,
     preflight: { method: "OPTIONS", url, headers, credentials: false, reasons },
@@ -185,6 +189,15 @@ export function firstHop(req: BrowserRequest): {
       code: "request-forbidden-method",
       message: `${req.method} is a forbidden method; fetch() throws`,
       fix: "use another method; browsers never send CONNECT, TRACE or TRACK",
+      stage,
+    });
+  }
+  if (req.cache === "only-if-cached") {
+    problems.push({
+      code: "request-only-if-cached",
+      message:
+        'cache: "only-if-cached" works only with mode: "same-origin"; fetch() throws for a CORS request',
+      fix: 'use another cache mode (e.g. "force-cache") or drop the cache option',
       stage,
     });
   }

@@ -2,6 +2,7 @@
 import { NON_WILDCARD_REQUEST_HEADERS } from "@edge-cors/core/spec";
 import { asciiLower, asciiUpper, type ListParse, parseTokenList } from "./bytes.ts";
 import { type CorsCheckResult, corsCheckView } from "./check.ts";
+import { engineProfile, type Ruleset } from "./engines.ts";
 import { type MaxAge, preflightCacheSeconds } from "./max-age.ts";
 import { firstHop } from "./plan.ts";
 import { combineEntries, unsafeNamesOf } from "./request-headers.ts";
@@ -34,6 +35,8 @@ export interface PreflightContext {
   /** CORS-unsafe request-header names of the actual request. */
   unsafeNames: string[];
   forcePreflight: boolean;
+  /** Whose rules judge the response (default: the Fetch standard). */
+  ruleset?: Ruleset;
 }
 
 function listOrNull(parse: ListParse): string[] | null {
@@ -184,8 +187,19 @@ function checkHeaders(
   const hasStar = listed.has("*");
   const wildcard = hasStar && !ctx.include;
   const missing: Array<{ name: string; code: string; why: string }> = [];
+  const profile = engineProfile(ctx.ruleset);
   for (const name of ctx.headerNames) {
     if (NON_WILDCARD_REQUEST_HEADERS.has(name) && !listed.has(name)) {
+      if (wildcard && profile.wildcardCoversAuthorization) {
+        warnings.push({
+          code: "acah-wildcard-authorization",
+          header: ACAH,
+          message: `${profile.label} lets "*" in ${ACAH} cover Authorization by default, but the Fetch standard never does: a browser that follows it${profile.standardAuthorizationSwitch === null ? "" : ` (${profile.label} with ${profile.standardAuthorizationSwitch})`} blocks this request`,
+          fix: `send ${ACAH}: ${[...items, name].join(", ")}`,
+          stage,
+        });
+        continue;
+      }
       missing.push({
         name,
         code: wildcard ? "acah-wildcard-authorization" : "header-not-allowed",
@@ -257,8 +271,17 @@ function maxAgeWarnings(maxAge: MaxAge, warnings: Warning[]): void {
   }
 }
 
+export interface CheckOptions {
+  /** Whose rules judge the response: an engine's defaults or the Fetch standard (default). */
+  ruleset?: Ruleset;
+}
+
 /** Fetch §CORS-preflight fetch response check for `req`, as a browser would judge `response`. */
-export function checkPreflight(req: BrowserRequest, response: ResponseLike): PreflightCheckResult {
+export function checkPreflight(
+  req: BrowserRequest,
+  response: ResponseLike,
+  options: CheckOptions = {},
+): PreflightCheckResult {
   const { hop, built } = firstHop(req);
   const headers = hop?.headers ?? combineEntries(built.entries);
   const method = hop?.method ?? normalizeMethod(req.method);
@@ -269,5 +292,6 @@ export function checkPreflight(req: BrowserRequest, response: ResponseLike): Pre
     headerNames: headers.map(([n]) => n),
     unsafeNames: unsafeNamesOf(headers).names,
     forcePreflight: req.forcePreflight === true,
+    ruleset: options.ruleset ?? "standard",
   });
 }

@@ -5,6 +5,7 @@ import {
   REQUEST_BODY_HEADERS,
 } from "@edge-cors/core/spec";
 import { type CorsCheckResult, corsCheckView } from "./check.ts";
+import { engineProfile, type Ruleset } from "./engines.ts";
 import { type ExposureResult, evaluateExposure } from "./expose.ts";
 import {
   firstHop,
@@ -15,6 +16,7 @@ import {
   type RequestPlan,
 } from "./plan.ts";
 import { evaluatePreflight, type PreflightCheckResult } from "./preflight.ts";
+import type { PreflightCache, PreflightCacheQuery } from "./preflight-cache.ts";
 import { HeaderView } from "./response-headers.ts";
 import type {
   BrowserRequest,
@@ -33,6 +35,13 @@ export type Respond = (
 export interface SimulateOptions {
   /** Response header names the script wants to read; unreadable ones become problems. */
   readHeaders?: string[];
+  /** Whose rules: an engine's defaults or the Fetch standard (default). */
+  ruleset?: Ruleset;
+  /**
+   * The browser session's preflight cache, shared across calls; its ruleset must match. Without
+   * one the cache starts empty, so every needed preflight is sent.
+   */
+  preflightCache?: PreflightCache;
 }
 
 export interface SimulationStep {
@@ -50,8 +59,17 @@ export interface SimulationReport {
   warnings: Warning[];
   plan: RequestPlan;
   steps: SimulationStep[];
+  /** The ruleset that judged. */
+  ruleset: Ruleset;
   /** The last preflight judgement, if any preflight was sent. */
   preflight: PreflightCheckResult | null;
+  /** Needed preflights that a cached grant made unnecessary (nothing was sent for them). */
+  preflightsFromCache: number;
+  /**
+   * Seconds an identical request (same cache mode) may reuse this request's preflight under the
+   * ruleset: 0 when none was sent, the request failed, or the cache mode does not store or reuse.
+   */
+  preflightCacheSeconds: number;
   /** The judgement of the final actual response (null if the flow stopped earlier). */
   actual: CorsCheckResult | null;
   /** Header exposure of the final response (null if the flow stopped earlier). */
@@ -79,6 +97,14 @@ export async function simulate(
   respond: Respond,
   options: SimulateOptions = {},
 ): Promise<SimulationReport> {
+  const ruleset = options.ruleset ?? "standard";
+  const profile = engineProfile(ruleset);
+  const cache = options.preflightCache ?? null;
+  if (cache !== null && cache.ruleset !== ruleset) {
+    throw new Error(`simulate: the preflight cache models ${cache.ruleset}, not ${ruleset}`);
+  }
+  const cacheMode =
+    req.cache === undefined || req.cache === "only-if-cached" ? "default" : req.cache;
   const plan = planRequest(req);
   const report: SimulationReport = {
     ok: false,
@@ -86,7 +112,10 @@ export async function simulate(
     warnings: [...plan.warnings],
     plan,
     steps: [],
+    ruleset,
     preflight: null,
+    preflightsFromCache: 0,
+    preflightCacheSeconds: 0,
     actual: null,
     exposure: null,
     status: null,
@@ -118,30 +147,61 @@ export async function simulate(
     }
   };
 
+  // The cache entry of this hop's preflight (set when one passed), and whether the fetch so far
+  // needed a preflight (Fetch §main fetch clears the cache entries when such a fetch fails).
+  let preflighted: PreflightCacheQuery | null = null;
+  let lastGrantSeconds = 0;
+  const failed = () => {
+    if (cache !== null && preflighted !== null) cache.clear(preflighted.origin, preflighted.url);
+    return report;
+  };
+
   let hop: Hop = start;
   for (;;) {
-    const planned = planHop(hop);
+    const preflightOrigin =
+      profile.redirectedPreflightOrigin === "page" ? hop.pageOrigin : hop.origin;
+    const planned = planHop(hop, preflightOrigin);
     report.finalUrl = planned.actual.url;
     if (planned.preflight !== null) {
-      const got = await send(planned.preflight, "preflight");
-      if (got === null) return report;
-      const check = evaluatePreflight(got.status, got.view, {
-        origin: hop.origin,
+      const query: PreflightCacheQuery = {
+        origin: preflightOrigin,
+        url: planned.preflight.url,
         include,
         method: hop.method,
-        headerNames: hop.headers.map(([n]) => n),
         unsafeNames: planned.unsafe.names,
         forcePreflight: hop.forcePreflight,
-      });
-      got.step.check = check;
-      report.preflight = check;
-      report.problems.push(...check.problems);
-      report.warnings.push(...check.warnings);
-      if (!check.ok) return report;
+        cache: cacheMode,
+      };
+      preflighted = query;
+      if (cache?.covers(query)) {
+        report.preflightsFromCache++;
+      } else {
+        const got = await send(planned.preflight, "preflight");
+        if (got === null) return failed();
+        const check = evaluatePreflight(got.status, got.view, {
+          origin: preflightOrigin,
+          include,
+          method: hop.method,
+          headerNames: hop.headers.map(([n]) => n),
+          unsafeNames: planned.unsafe.names,
+          forcePreflight: hop.forcePreflight,
+          ruleset,
+        });
+        got.step.check = check;
+        report.preflight = check;
+        report.problems.push(...check.problems);
+        report.warnings.push(...check.warnings);
+        if (!check.ok) return failed();
+        const seconds = profile.maxAgeSeconds(check.maxAge.raw);
+        const methods = check.allowedMethods ?? (hop.forcePreflight ? [hop.method] : []);
+        cache?.store(query, { methods, headers: check.allowedHeaders ?? [], seconds });
+        const use = profile.preflightCache[cacheMode];
+        lastGrantSeconds = use.reuse && use.store ? seconds : 0;
+      }
     }
 
     const got = await send(planned.actual, "actual");
-    if (got === null) return report;
+    if (got === null) return failed();
     const location = got.view.get("location");
     const isRedirect = REDIRECT_STATUSES.has(got.status) && location !== null;
     const stage: Stage = isRedirect ? "redirect" : "actual";
@@ -150,7 +210,7 @@ export async function simulate(
       got.step.check = check;
       report.problems.push(...check.problems);
       report.warnings.push(...check.warnings);
-      if (!check.ok) return report;
+      if (!check.ok) return failed();
       if (!isRedirect) report.actual = check;
     }
     if (!isRedirect) {
@@ -164,6 +224,7 @@ export async function simulate(
       report.warnings.push(...exposure.warnings);
       report.status = got.status;
       report.ok = report.problems.length === 0;
+      report.preflightCacheSeconds = report.ok ? lastGrantSeconds : 0;
       return report;
     }
 
@@ -172,6 +233,7 @@ export async function simulate(
     if (mode === "manual") {
       report.status = 0;
       report.ok = report.problems.length === 0;
+      report.preflightCacheSeconds = report.ok ? lastGrantSeconds : 0;
       return report;
     }
     if (mode === "error") {
@@ -184,7 +246,7 @@ export async function simulate(
           "Location",
         ),
       );
-      return report;
+      return failed();
     }
     let next: URL;
     try {
@@ -199,7 +261,7 @@ export async function simulate(
           "Location",
         ),
       );
-      return report;
+      return failed();
     }
     if (next.protocol !== "http:" && next.protocol !== "https:") {
       report.problems.push(
@@ -211,7 +273,7 @@ export async function simulate(
           "Location",
         ),
       );
-      return report;
+      return failed();
     }
     if (report.redirects >= MAX_REDIRECTS) {
       report.problems.push(
@@ -223,7 +285,7 @@ export async function simulate(
           "Location",
         ),
       );
-      return report;
+      return failed();
     }
     const hasUserinfo = next.username !== "" || next.password !== "";
     if (hasUserinfo && (hop.cors || !isSameOrigin(next, hop.origin))) {
@@ -236,7 +298,7 @@ export async function simulate(
           "Location",
         ),
       );
-      return report;
+      return failed();
     }
     report.redirects++;
     const tainted =

@@ -1,4 +1,5 @@
 /** Shared shapes of the browser model (data in, data out; no I/O). */
+import type { FetchCacheMode } from "./engines.ts";
 
 export type CredentialsMode = "omit" | "same-origin" | "include";
 
@@ -21,6 +22,11 @@ export interface BrowserRequest {
   forcePreflight?: boolean;
   /** Fetch default is `"follow"`; only `simulate` acts on it. */
   redirect?: "follow" | "error" | "manual";
+  /**
+   * Fetch §request cache mode, default `"default"`. Engines differ in which modes skip the
+   * preflight cache (engines.ts); `"only-if-cached"` makes a cross-origin `fetch()` throw.
+   */
+  cache?: FetchCacheMode;
 }
 
 export interface ResponseLike {

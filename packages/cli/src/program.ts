@@ -6,16 +6,16 @@ import { check } from "./commands/check.ts";
 import { explain } from "./commands/explain.ts";
 import { DEFAULT_TIMEOUT_MS, probe } from "./commands/probe.ts";
 import { CliError, EXIT_OK, EXIT_USAGE, type Io, oneLine } from "./io.ts";
+import { collect, engineOptions } from "./request-flags.ts";
 import { VERSION } from "./version.ts";
 
-const collect = (value: string, previous: string[] = []) => [...previous, value];
-
 function requestOptions(cmd: Command): Command {
-  return cmd
+  const request = cmd
     .requiredOption("--origin <origin>", "the calling page's origin, e.g. https://app.example.com")
     .option("--method <method>", "request method, as the script writes it", "GET")
     .option("--header <name:value>", "request header the script sets (repeatable)", collect)
     .option("--credentials", 'credentials: "include" (cookies / HTTP auth)', false);
+  return engineOptions(request);
 }
 
 /** Builds the program; `setExit` receives each action's exit code. */

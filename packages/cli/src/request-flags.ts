@@ -1,5 +1,16 @@
 /** Turns the request flags shared by `explain` and `probe` into a browser-model request. */
-import { type BrowserRequest, planRequest, type RequestPlan } from "@edge-cors/browser";
+import {
+  type BrowserRequest,
+  ENGINES,
+  type Engine,
+  FETCH_CACHE_MODES,
+  type FetchCacheMode,
+  isEngine,
+  isFetchCacheMode,
+  planRequest,
+  type RequestPlan,
+} from "@edge-cors/browser";
+import type { Command } from "commander";
 import { CliError } from "./io.ts";
 
 export interface RequestFlags {
@@ -7,6 +18,53 @@ export interface RequestFlags {
   method?: string;
   header?: string[];
   credentials?: boolean;
+  /** `--engine`, repeatable or comma-separated; default all three. */
+  engine?: string[];
+  /** `--cache`, a fetch cache mode; default "default". */
+  cache?: string;
+}
+
+export type BrowserRequestWithCache = BrowserRequest & { cache: FetchCacheMode };
+
+/** commander's accumulator for repeatable options. */
+export const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** `--engine` and `--cache`, shared by `explain` and `probe`. */
+export function engineOptions(cmd: Command): Command {
+  return cmd
+    .option(
+      "--engine <engine>",
+      `judge as ${ENGINES.join(", ")} (repeatable or comma-separated; default: all three)`,
+      collect,
+    )
+    .option(
+      "--cache <mode>",
+      `the fetch cache mode (${FETCH_CACHE_MODES.join(", ")}); engines treat the preflight cache differently under them`,
+      "default",
+    );
+}
+
+/** The engines `--engine` selects, in the canonical order; all three by default. */
+export function selectedEngines(flags: RequestFlags): Engine[] {
+  if (flags.engine === undefined || flags.engine.length === 0) return [...ENGINES];
+  const asked = flags.engine.flatMap((e) => e.split(",")).map((e) => e.trim().toLowerCase());
+  for (const e of asked) {
+    if (!isEngine(e)) {
+      throw new CliError("usage", `--engine "${e}" is not an engine (${ENGINES.join(", ")})`);
+    }
+  }
+  return ENGINES.filter((e) => asked.includes(e));
+}
+
+export function cacheMode(flags: RequestFlags): FetchCacheMode {
+  const mode = flags.cache ?? "default";
+  if (!isFetchCacheMode(mode)) {
+    throw new CliError(
+      "usage",
+      `--cache "${mode}" is not a fetch cache mode (${FETCH_CACHE_MODES.join(", ")})`,
+    );
+  }
+  return mode;
 }
 
 /** `--header "Name: value"` → [name, value]; the value keeps its text after the first colon. */
@@ -21,13 +79,14 @@ export function parseHeaderFlag(flag: string): [string, string] {
   return [flag.slice(0, colon).trim(), flag.slice(colon + 1).trim()];
 }
 
-export function browserRequest(url: string, flags: RequestFlags): BrowserRequest {
+export function browserRequest(url: string, flags: RequestFlags): BrowserRequestWithCache {
   return {
     url,
     origin: flags.origin,
     method: flags.method ?? "GET",
     headers: (flags.header ?? []).map(parseHeaderFlag),
     credentials: flags.credentials ? "include" : "same-origin",
+    cache: cacheMode(flags),
   };
 }
 
@@ -49,7 +108,9 @@ export function planOrThrow(req: BrowserRequest): RequestPlan {
               ? "--method"
               : p.code === "request-invalid-header"
                 ? "--header"
-                : "URL";
+                : p.code === "request-only-if-cached"
+                  ? "--cache"
+                  : "URL";
         return `${what}: ${p.message} (${p.fix})`;
       })
       .join("; ");

@@ -1,4 +1,5 @@
 /** `explain`: the core's decisions for the requests a browser would send, per the flags. */
+import type { Engine } from "@edge-cors/browser";
 import { describe, expect, it } from "vitest";
 import type { ExplainJson } from "../src/index.ts";
 import { FIXTURES, runCli, spawnCli } from "./helpers/cli.ts";
@@ -169,5 +170,68 @@ describe("explain", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("Preflight OPTIONS /  →  allowed, 204");
     expect(r.stdout).not.toContain("\u001b[");
+  });
+});
+
+describe("explain --engine and --cache", () => {
+  const put = ["--origin", APP, "--method", "PUT"];
+
+  // good.json sends Access-Control-Max-Age: 7200. Seconds an identical request reuses the
+  // preflight, per engine; the standard's answer stays 7200 (the cache mode plays no part).
+  it.each<[string, Record<Engine, number>]>([
+    ["default", { chromium: 7200, firefox: 7200, webkit: 600 }],
+    ["no-store", { chromium: 0, firefox: 0, webkit: 600 }],
+    ["reload", { chromium: 0, firefox: 0, webkit: 600 }],
+    ["no-cache", { chromium: 0, firefox: 7200, webkit: 600 }],
+    ["force-cache", { chromium: 7200, firefox: 7200, webkit: 600 }],
+  ])("--cache %s", async (cache, seconds) => {
+    const { code, out } = await explainJson([...put, "--cache", cache]);
+    expect(code).toBe(0);
+    expect(out.browser.cache).toBe(cache);
+    expect(out.browser.preflightCache).toBe(7200);
+    const got = Object.fromEntries(
+      Object.entries(out.browser.engines).map(([e, v]) => [e, v.preflightCache]),
+    );
+    expect(got).toEqual(seconds);
+    expect(Object.values(out.browser.engines).every((v) => v.ok)).toBe(true);
+  });
+
+  it.each<[string[], Engine[]]>([
+    [[], ["chromium", "firefox", "webkit"]],
+    [["--engine", "firefox"], ["firefox"]],
+    [
+      ["--engine", "webkit,chromium"],
+      ["chromium", "webkit"],
+    ],
+    [
+      ["--engine", "WebKit", "--engine", "firefox"],
+      ["firefox", "webkit"],
+    ],
+  ])("%j judges as %j", async (flags, engines) => {
+    const { out } = await explainJson([...put, ...flags]);
+    expect(Object.keys(out.browser.engines)).toEqual(engines);
+  });
+
+  it("a simple request reuses no preflight", async () => {
+    const { out } = await explainJson(["--origin", APP]);
+    expect(out.browser.preflightCache).toBe(0);
+    expect(Object.values(out.browser.engines).map((v) => v.preflightCache)).toEqual([0, 0, 0]);
+  });
+
+  it.each([
+    [
+      ["--engine", "safari"],
+      "usage",
+      '--engine "safari" is not an engine (chromium, firefox, webkit)',
+    ],
+    [["--cache", "nostore"], "usage", '--cache "nostore" is not a fetch cache mode'],
+    [["--cache", "only-if-cached"], "invalid-input", '--cache: cache: "only-if-cached" works only'],
+  ])("%j → %s, exit 2, one line", async (flags, code, text) => {
+    const r = await runCli(["explain", "--policy", good, ...put, ...flags]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(text);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    const j = await runCli(["explain", "--policy", good, ...put, ...flags, "--json"]);
+    expect(JSON.parse(j.stdout).error.code).toBe(code);
   });
 });

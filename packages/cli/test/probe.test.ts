@@ -339,3 +339,97 @@ describe("probe human output for failures (snapshots)", () => {
     expect(plain.stdout).toBe(stripAnsi(colored.stdout));
   });
 });
+
+describe("probe per engine (--engine, --cache)", () => {
+  const servers: TestServer[] = [];
+  afterAll(() => Promise.all(servers.map((s) => s.close())));
+  const start = async (h: Handler) => {
+    const s = await startServer(h, { maxRequests: 20 });
+    servers.push(s);
+    return s;
+  };
+  /** `*` everywhere, Max-Age 600: what engines accept for Authorization and the standard does not. */
+  const wildcard = answer(
+    { [ACAO]: "*", [ACAM]: "*", [ACAH]: "*", "access-control-max-age": "600" },
+    { [ACAO]: "*" },
+  );
+  const auth = ["--header", "Authorization: Bearer t"];
+
+  it("Authorization under ACAH *: the standard fails, each engine passes with a warning; one request each", async () => {
+    const s = await start(wildcard);
+    const r = await spawnCli(["probe", `${s.origin}/x`, "--origin", APP, ...auth, "--json"]);
+    expect(r.code).toBe(1);
+    const out = JSON.parse(r.stdout) as ProbeJson;
+    expect(shapeErrors(out, PROBE_JSON)).toEqual([]);
+    expect(out.ok).toBe(false);
+    expect(out.browser.ok).toBe(false);
+    expect(out.browser.problems.map((p) => p.code)).toEqual(["acah-wildcard-authorization"]);
+    for (const [engine, v] of Object.entries(out.browser.engines)) {
+      expect(v.ok, engine).toBe(true);
+      expect(v.warnings.map((w) => w.code)).toContain("acah-wildcard-authorization");
+      expect(v.preflightCache).toBe(600);
+    }
+    // Four rulesets judged one exchange: the server saw one preflight and one GET.
+    expect(s.seen.map((x) => x.method)).toEqual(["OPTIONS", "GET"]);
+  });
+
+  it("--engine webkit --cache no-store: only WebKit, which still reuses the preflight", async () => {
+    const s = await start(wildcard);
+    const r = await runCli([
+      "probe",
+      `${s.origin}/x`,
+      "--origin",
+      APP,
+      "--method",
+      "PUT",
+      "--engine",
+      "webkit",
+      "--cache",
+      "no-store",
+      "--json",
+    ]);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as ProbeJson;
+    expect(out.browser.cache).toBe("no-store");
+    expect(Object.keys(out.browser.engines)).toEqual(["webkit"]);
+    expect(out.browser.engines.webkit?.preflightCache).toBe(600);
+  });
+
+  it("a preflighted PUT redirected across origins: Firefox's second preflight keeps the page's Origin", async () => {
+    const target = await start(
+      answer({ [ACAO]: "*", [ACAM]: "PUT", [ACAH]: "x-api-key" }, { [ACAO]: "*" }),
+    );
+    const first = await start((req, res) => {
+      req.resume();
+      const grant = { [ACAO]: APP, vary: "Origin" };
+      if (req.method === "OPTIONS")
+        res.writeHead(204, { ...grant, [ACAM]: "PUT", [ACAH]: "x-api-key" }).end();
+      else res.writeHead(307, { ...grant, location: `${target.origin}/moved` }).end();
+    });
+    const args = ["probe", `${first.origin}/x`, "--origin", APP, "--method", "PUT"];
+    const r = await runCli([...args, "--header", "X-Api-Key: 1", "--json"]);
+    expect(r.code).toBe(0);
+    // Standard, Chromium and WebKit send one preflight with Origin: null; Firefox another.
+    expect(target.seen.map((x) => [x.method, x.headers.origin])).toEqual([
+      ["OPTIONS", "null"],
+      ["PUT", "null"],
+      ["OPTIONS", APP],
+    ]);
+    const chromiumOnly = await runCli([
+      ...args,
+      "--header",
+      "X-Api-Key: 1",
+      "--engine",
+      "chromium",
+    ]);
+    expect(chromiumOnly.code).toBe(0);
+    expect(target.seen).toHaveLength(5);
+  });
+
+  it("human output where the engines differ (snapshot)", async () => {
+    const s = await start(wildcard);
+    const r = await runCli(["probe", `${s.origin}/x`, "--origin", APP, ...auth]);
+    expect(r.code).toBe(1);
+    expect(stablePorts(r.stdout)).toMatchSnapshot();
+  });
+});

@@ -4,6 +4,10 @@
  * unchanged in both directions; a copy of the client's bytes is parsed just far enough to
  * read each request line and head. (Node's HTTP server cannot be used here: its parser
  * refuses methods such as `patch` that browsers send as written.)
+ *
+ * Only answered requests count: a request whose connection closes before any response byte
+ * comes back (a kept-alive connection the server had just closed) is retried by the browser on
+ * a new connection, and counting both copies would see one request twice.
  */
 import { createConnection, createServer, type Socket } from "node:net";
 
@@ -17,6 +21,8 @@ export interface LayerHit {
   cookie: boolean;
   /** Arrival order across every counter in this process. */
   seq: number;
+  /** A response started coming back for it. */
+  answered: boolean;
 }
 
 let nextSeq = 0;
@@ -86,6 +92,7 @@ function parseHead(head: string): LayerHit {
     acrh: headers.get("access-control-request-headers") ?? null,
     cookie: headers.has("cookie"),
     seq: nextSeq++,
+    answered: false,
   };
 }
 
@@ -97,11 +104,19 @@ export async function startCounter(target: string, name: string, maxHits = 3000)
     const upstream = createConnection({ host: to.hostname, port: Number(to.port) });
     sockets.add(client);
     sockets.add(upstream);
+    // Browsers do not pipeline: the next request on a connection follows the whole response.
+    const unanswered: LayerHit[] = [];
     const reader = new HeadReader((head) => {
-      if (hits.length < maxHits) hits.push(parseHead(head));
-      else client.destroy(new Error(`${name}: hit limit`));
+      if (hits.length >= maxHits) return client.destroy(new Error(`${name}: hit limit`));
+      const hit = parseHead(head);
+      hits.push(hit);
+      unanswered.push(hit);
     });
     client.on("data", (chunk: Buffer) => reader.push(chunk));
+    upstream.on("data", () => {
+      const hit = unanswered.shift();
+      if (hit !== undefined) hit.answered = true;
+    });
     client.pipe(upstream).pipe(client);
     const done = () => {
       client.destroy();
@@ -133,9 +148,13 @@ export async function startCounter(target: string, name: string, maxHits = 3000)
     url: `http://127.0.0.1:${port}`,
     hits,
     preflightsFor: (s) =>
-      hits.filter((h) => h.scenario === s && h.method === "OPTIONS" && h.acrm !== null),
+      hits.filter(
+        (h) => h.answered && h.scenario === s && h.method === "OPTIONS" && h.acrm !== null,
+      ),
     actualsFor: (s) =>
-      hits.filter((h) => h.scenario === s && !(h.method === "OPTIONS" && h.acrm !== null)),
+      hits.filter(
+        (h) => h.answered && h.scenario === s && !(h.method === "OPTIONS" && h.acrm !== null),
+      ),
     close,
   };
 }

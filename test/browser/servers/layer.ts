@@ -61,7 +61,7 @@ export async function startLayer(
 }
 
 /**
- * workerd's output, minus one known-harmless report: Chromium drops the connection after a
+ * workerd's output, minus one known-harmless report: a browser drops the connection after a
  * refused preflight, and workerd logs the failed write ("Broken pipe") with a stack line.
  */
 function forward(from: Readable, to: NodeJS.WriteStream): void {

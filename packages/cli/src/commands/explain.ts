@@ -3,14 +3,20 @@
  * browser would send for `fetch(path, { method, headers, credentials })` from `origin`.
  */
 
-import { type Finding, simulate, type WireRequest } from "@edge-cors/browser";
+import type { WireRequest } from "@edge-cors/browser";
 import { type Decision, loadCors } from "@edge-cors/core";
 import { publicSuffixes } from "@edge-cors/public-suffix";
 import { style } from "../color.ts";
+import { type BrowserVerdictJson, engineVerdicts, everyoneOk } from "../engine-verdicts.ts";
 import { CliError, EXIT_OK, EXIT_PROBLEMS, type Io } from "../io.ts";
 import { DEFAULT_VAR, readPolicy } from "../policy-file.ts";
-import { findingLines, headerLines, summary } from "../render.ts";
-import { browserRequest, planOrThrow, type RequestFlags } from "../request-flags.ts";
+import { browserVerdictLines, headerLines } from "../render.ts";
+import {
+  browserRequest,
+  planOrThrow,
+  type RequestFlags,
+  selectedEngines,
+} from "../request-flags.ts";
 import { renderCheck } from "./check.ts";
 
 export interface ExplainOptions extends RequestFlags {
@@ -43,8 +49,11 @@ export interface ExplainJson {
   preflight: { needed: boolean; reasons: string[]; decision: Decision | null };
   /** The actual request's decision; null when a refused preflight stops the browser first. */
   actual: Decision | null;
-  /** A browser's verdict on the responses this policy produces (the app answering 200). */
-  browser: { ok: boolean; problems: Finding[]; warnings: Finding[] };
+  /**
+   * The verdict on the responses this policy produces (the app answering 200): the Fetch
+   * standard's, and beside it each selected engine's.
+   */
+  browser: BrowserVerdictJson;
 }
 
 const toRequest = (w: WireRequest) => new Request(w.url, { method: w.method, headers: w.headers });
@@ -83,6 +92,7 @@ export async function explain(opts: ExplainOptions, io: Io): Promise<number> {
     return EXIT_PROBLEMS;
   }
   const cors = loaded.cors;
+  const engines = selectedEngines(opts);
   const req = browserRequest(url, opts);
   const plan = planOrThrow(req);
 
@@ -90,13 +100,17 @@ export async function explain(opts: ExplainOptions, io: Io): Promise<number> {
   const actual =
     preflight === null || preflight.allowed ? await cors.explain(toRequest(plan.actual)) : null;
   // The browser's side: the same policy answering, an app behind it that answers 200.
-  const report = await simulate(req, async (wire) => {
-    const res = await cors.handle(toRequest(wire), () => new Response(null, { status: 200 }));
-    return { status: res.status, headers: res.headers };
-  });
+  const verdicts = await engineVerdicts(
+    req,
+    async (wire) => {
+      const res = await cors.handle(toRequest(wire), () => new Response(null, { status: 200 }));
+      return { status: res.status, headers: res.headers };
+    },
+    engines,
+  );
   const out: ExplainJson = {
     command: "explain",
-    ok: report.ok,
+    ok: everyoneOk(verdicts.json),
     policy: { source: src.source, errors, warnings },
     request: {
       path: new URL(url).pathname + new URL(url).search,
@@ -111,7 +125,7 @@ export async function explain(opts: ExplainOptions, io: Io): Promise<number> {
       decision: preflight,
     },
     actual,
-    browser: { ok: report.ok, problems: report.problems, warnings: report.warnings },
+    browser: verdicts.json,
   };
   if (opts.json) io.stdout(`${JSON.stringify(out, null, 2)}\n`);
   else io.stdout(renderExplain(out, io.color));
@@ -174,11 +188,9 @@ export function renderExplain(e: ExplainJson, color: boolean): string {
     );
   } else {
     const b = e.browser;
-    lines.push(
-      "",
-      `${s.bold("Browser verdict")} ${summary(s, b.ok, b.problems.length, b.warnings.length)}`,
-    );
-    if (b.problems.length > 0) {
+    const heading = `${s.bold("Browser verdict")} `;
+    lines.push("", ...browserVerdictLines(s, b, e.preflight.needed, heading));
+    if (!everyoneOk(b)) {
       lines.push(
         s.dim(
           "  The policy allows it, but a browser rejects its responses: change the policy so it",
@@ -186,8 +198,6 @@ export function renderExplain(e: ExplainJson, color: boolean): string {
       );
       lines.push(s.dim("  sends what each fix says."));
     }
-    for (const f of b.problems) lines.push(...findingLines(s, "problem", f));
-    for (const f of b.warnings) lines.push(...findingLines(s, "warning", f));
   }
   return `${lines.join("\n")}\n`;
 }

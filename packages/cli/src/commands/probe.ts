@@ -4,11 +4,16 @@
  * and judges; this file only formats its report.
  */
 import type { Finding, SimulationReport, SimulationStep } from "@edge-cors/browser";
-import { simulate } from "@edge-cors/browser";
 import { style } from "../color.ts";
+import { type BrowserVerdictJson, engineVerdicts, everyoneOk } from "../engine-verdicts.ts";
 import { CliError, EXIT_OK, EXIT_PROBLEMS, type Io } from "../io.ts";
-import { findingLines, headerLines, summary } from "../render.ts";
-import { browserRequest, planOrThrow, type RequestFlags } from "../request-flags.ts";
+import { browserVerdictLines, headerLines } from "../render.ts";
+import {
+  browserRequest,
+  planOrThrow,
+  type RequestFlags,
+  selectedEngines,
+} from "../request-flags.ts";
 import { fetchTransport } from "../transport.ts";
 import { VERSION } from "../version.ts";
 
@@ -46,8 +51,11 @@ export interface ProbeJson {
   exposure: { readable: string[]; hidden: string[] } | null;
   status: number | null;
   finalUrl: string;
+  /** The Fetch standard's findings (the same as `browser.problems` / `browser.warnings`). */
   problems: Finding[];
   warnings: Finding[];
+  /** The standard's verdict and, beside it, each selected engine's. */
+  browser: BrowserVerdictJson;
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -71,6 +79,7 @@ export async function probe(url: string, opts: ProbeOptions, io: Io): Promise<nu
       `"${url}" is not an absolute URL (e.g. https://api.example.com/path)`,
     );
   }
+  const engines = selectedEngines(opts);
   const req = { ...browserRequest(url, opts), redirect: "follow" as const };
   const plan = planOrThrow(req);
   if (!plan.crossOrigin) {
@@ -86,20 +95,26 @@ export async function probe(url: string, opts: ProbeOptions, io: Io): Promise<nu
     ...(opts.data === undefined ? {} : { body: opts.data }),
     ...(opts.cookie === undefined ? {} : { cookie: opts.cookie }),
   });
-  const report = await simulate(req, transport.respond, { readHeaders: opts.readHeader ?? [] });
+  // Each distinct request goes out once, however many engines send it alike.
+  const verdicts = await engineVerdicts(req, transport.respond, engines, opts.readHeader ?? []);
   const failure = transport.failure();
   if (failure !== null) throw failure;
-  const out = probeJson(req.url, opts, report);
+  const out = probeJson(req.url, opts, verdicts.standard, verdicts.json);
   if (opts.json) io.stdout(`${JSON.stringify(out, null, 2)}\n`);
   else io.stdout(renderProbe(out, io.color));
   return out.ok ? EXIT_OK : EXIT_PROBLEMS;
 }
 
-function probeJson(url: string, opts: ProbeOptions, r: SimulationReport): ProbeJson {
+function probeJson(
+  url: string,
+  opts: ProbeOptions,
+  r: SimulationReport,
+  browser: BrowserVerdictJson,
+): ProbeJson {
   const pf = r.preflight;
   return {
     command: "probe",
-    ok: r.ok,
+    ok: everyoneOk(browser),
     request: {
       url,
       origin: opts.origin,
@@ -116,6 +131,7 @@ function probeJson(url: string, opts: ProbeOptions, r: SimulationReport): ProbeJ
     finalUrl: r.finalUrl,
     problems: r.problems,
     warnings: r.warnings,
+    browser,
   };
 }
 
@@ -168,9 +184,7 @@ export function renderProbe(p: ProbeJson, color: boolean): string {
     lines.push(`  Hidden from script: ${p.exposure.hidden.join(", ") || "(none)"}`);
   }
   lines.push("");
-  lines.push(summary(s, p.ok, p.problems.length, p.warnings.length));
-  for (const f of p.problems) lines.push(...findingLines(s, "problem", f));
-  for (const f of p.warnings) lines.push(...findingLines(s, "warning", f));
+  lines.push(...browserVerdictLines(s, p.browser, p.preflight.needed));
   return `${lines.join("\n")}\n`;
 }
 

@@ -65,6 +65,29 @@ export const FINDING: Shape = {
 };
 const ISSUE: Shape = { object: { code: str, path: str, message: str } };
 
+const VERDICT = {
+  ok: bool,
+  problems: { array: FINDING },
+  warnings: { array: FINDING },
+  preflightCache: num,
+} as const;
+
+/** `browser`: the Fetch standard's verdict, and beside it each selected engine's. */
+export const BROWSER_VERDICT: Shape = {
+  object: {
+    ...VERDICT,
+    cache: str,
+    engines: {
+      object: {
+        chromium: { object: VERDICT },
+        firefox: { object: VERDICT },
+        webkit: { object: VERDICT },
+      },
+      optional: ["chromium", "firefox", "webkit"],
+    },
+  },
+};
+
 export const ERROR_JSON: Shape = {
   object: { ok: bool, error: { object: { code: str, message: str } } },
 };
@@ -117,6 +140,7 @@ export const PROBE_JSON: Shape = {
     finalUrl: str,
     problems: { array: FINDING },
     warnings: { array: FINDING },
+    browser: BROWSER_VERDICT,
   },
 };
 
@@ -154,9 +178,7 @@ export const EXPLAIN_JSON: Shape = {
       object: { needed: bool, reasons: { array: str }, decision: nullable(DECISION) },
     },
     actual: nullable(DECISION),
-    browser: {
-      object: { ok: bool, problems: { array: FINDING }, warnings: { array: FINDING } },
-    },
+    browser: BROWSER_VERDICT,
   },
 };
 
