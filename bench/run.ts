@@ -6,6 +6,7 @@
 import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { measureCompile } from "./compile.ts";
 import { measureAll } from "./measure.ts";
 import { machine, machineLine, markdown, sizeTable, targetsTable } from "./report.ts";
 import { buildScenarios } from "./scenarios.ts";
@@ -72,7 +73,8 @@ print(
 );
 const sz = sizes();
 print("Bundle sizes", sizeTable(sz));
-const targets = checkTargets(results, sz);
+const compile = measureCompile();
+const targets = checkTargets(results, sz, compile);
 print("Targets", targetsTable(targets));
 console.log(`\n${scenarios.length} scenarios in ${seconds.toFixed(0)} s`);
 

@@ -12,17 +12,22 @@ import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const CORE_LIMIT = 4096;
+/** Issue 13's target for `createCors` bundled alone (esbuild, minified, gzip -9). */
+const CREATE_CORS_LIMIT = 6 * 1024;
 
 const gz = (buf) => gzipSync(buf, { level: 9 }).length;
 
-async function bundle(entry) {
+async function bundle(entry, contents) {
   const r = await build({
-    entryPoints: [join(root, entry)],
+    ...(contents === undefined
+      ? { entryPoints: [join(root, entry)] }
+      : { stdin: { contents, resolveDir: root, sourcefile: "entry.ts", loader: "ts" } }),
     bundle: true,
     minify: true,
     format: "esm",
     platform: "neutral",
+    // As bundlers for Workers and browsers resolve packages (tldts ships ESM under "module").
+    mainFields: ["module", "main"],
     target: "es2022",
     write: false,
     logLevel: "silent",
@@ -50,12 +55,21 @@ function filesUnder(dir, exts) {
 
 export async function sizes() {
   const entries = [];
-  const core = await bundle("packages/core/src/index.ts");
   entries.push({
-    name: "core (@edge-cors/core)",
+    name: "createCors alone",
     path: "packages/core/src/index.ts",
-    ...core,
-    limit: CORE_LIMIT,
+    ...(await bundle("", 'export { createCors } from "./packages/core/src/index.ts";')),
+    limit: CREATE_CORS_LIMIT,
+  });
+  entries.push({
+    name: "core, every export (@edge-cors/core)",
+    path: "packages/core/src/index.ts",
+    ...(await bundle("packages/core/src/index.ts")),
+  });
+  entries.push({
+    name: "the request path alone (corsFromCompiled, a precompiled policy)",
+    path: "packages/core/src/index.ts",
+    ...(await bundle("", 'export { corsFromCompiled } from "./packages/core/src/index.ts";')),
   });
   for (const [name, entry] of [
     ["edge", "packages/edge/src/index.ts"],
