@@ -26,8 +26,13 @@ const ENDPOINTS = {
     "carries the upstream's own Access-Control-* headers (see CORS_UPSTREAM_HEADERS)",
 };
 
+/** Statuses whose response must not have a body (Fetch: null body status). */
+function hasNoBody(status: number): boolean {
+  return status === 204 || status === 205 || status === 304;
+}
+
 function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
-  return new Response(status === 204 || status === 304 ? null : JSON.stringify(body, null, 2), {
+  return new Response(hasNoBody(status) ? null : JSON.stringify(body, null, 2), {
     status,
     headers: {
       "content-type": "application/json; charset=utf-8",
