@@ -99,7 +99,7 @@ export const READINGS = {
   "case-insensitive": caseInsensitive,
 } as const;
 
-export type ReadingName = keyof typeof READINGS | "hono";
+export type ReadingName = keyof typeof READINGS;
 
 /** The routes every test upstream serves, most specific first, and the route a path is served by. */
 export const ROUTES = ["admin", "public"] as const;
