@@ -134,6 +134,9 @@ export const CRAFTED_SPELLINGS = [
   "/api%00/../admin/users",
   "/public/..%2fadmin/users",
   "/public/..%2f..%2fadmin/users",
+  // All of the core's readings say /public (C servers stop at the NUL); Python's http.server
+  // reads /public\0/data, off the route: only the layer's NUL refusal keeps this closed.
+  "/public/..%2fpublic%00/data",
   "\\admin\\users",
   "/admin\\users",
   "/admin%5cusers",

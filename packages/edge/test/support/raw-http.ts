@@ -66,7 +66,7 @@ function isComplete(raw: string): boolean {
 export function rawRequest(
   port: number,
   requestLine: string,
-  headers: Array<[string, string]>,
+  headers: ReadonlyArray<readonly [string, string]>,
   timeoutMs = 5000,
 ): Promise<RawResponse> {
   return new Promise((resolve, reject) => {

@@ -1,5 +1,5 @@
 import type { TestProject } from "vitest/node";
-import { startRawUpstream } from "./raw-server.ts";
+import { startRawUpstream } from "../../../../packages/edge/test/support/raw-server.ts";
 import { startRouteServers } from "./route-servers.ts";
 import { deadUrl, startUpstream } from "./server.ts";
 

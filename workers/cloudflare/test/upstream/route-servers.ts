@@ -4,6 +4,7 @@
  * router, and a Python-like file server (M3). Each reports what it served.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { listenBounded, type Upstream } from "../../../../packages/edge/test/support/listen.ts";
 import {
   READINGS,
   type ReadingName,
@@ -14,7 +15,6 @@ import {
   readingAnswer,
   targetPath,
 } from "../../../../packages/edge/test/support/route-reporting.ts";
-import { listenBounded, type Upstream } from "./listen.ts";
 
 /** Requests one route server answers at most (then 503). */
 const MAX_REQUESTS = 20_000;

@@ -20,9 +20,9 @@
 import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import { listenBounded, type Upstream } from "./listen.ts";
+import { listenBounded, type Upstream } from "../../../../packages/edge/test/support/listen.ts";
 
-export type { Upstream } from "./listen.ts";
+export type { Upstream } from "../../../../packages/edge/test/support/listen.ts";
 export const MAX_REQUESTS = 5000;
 const MIB = 1024 * 1024;
 /** How long /source waits for the client's ack before giving up (the test then fails). */

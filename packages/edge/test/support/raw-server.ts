@@ -1,5 +1,5 @@
 /**
- * An upstream that writes exact bytes (node:net), for answers node:http will not produce:
+ * An upstream that writes exact bytes (node:net; Node and Deno), for answers node:http will not produce:
  * informational and out-of-range status lines (L1), a `Connection` header naming end-to-end
  * headers (L5), a 205 with a body. The request path picks the answer; the connection is
  * closed after it.
