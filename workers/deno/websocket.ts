@@ -60,7 +60,11 @@ function opened(ws: WebSocket, signal: AbortSignal): Promise<void> {
       reject(new Error(`upstream WebSocket ${why}`));
     };
     if (signal.aborted) return fail("handshake timed out")();
-    ws.addEventListener("open", () => (settled.abort(), resolve()), once);
+    const open = () => {
+      settled.abort();
+      resolve();
+    };
+    ws.addEventListener("open", open, once);
     ws.addEventListener("error", fail("handshake failed"), once);
     ws.addEventListener("close", fail("closed during the handshake"), once);
     signal.addEventListener("abort", fail("handshake timed out"), once);
