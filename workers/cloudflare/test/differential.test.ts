@@ -10,12 +10,10 @@ import { describe, expect, it } from "vitest";
 import {
   DIFFERENTIAL_ORIGINS,
   DIFFERENTIAL_POLICY,
-  excessGrant,
-  readable,
+  differentialProblems,
   referencePolicy,
-  routeGrant,
+  servedRoute,
 } from "../../../packages/edge/test/support/grants.ts";
-import type { ServedRoute } from "../../../packages/edge/test/support/path-readings.ts";
 import {
   CRAFTED_SPELLINGS,
   randomSpellings,
@@ -37,19 +35,9 @@ async function differential(send: EdgeLayer): Promise<{ checked: number; refused
       const res = await send(new Request(`${EDGE}${path}`, { headers: { origin } }));
       await res.arrayBuffer();
       checked++;
-      const granted = readable(res.headers, origin);
-      const route = res.headers.get("x-served-route") as ServedRoute | null;
-      if (route === null) {
-        // Not forwarded: only a refusal, never a grant.
-        refused++;
-        if (res.status !== 400 || granted.anonymous)
-          problems.push(
-            `${path} ${origin}: not served, status ${res.status}, grant ${JSON.stringify(granted)}`,
-          );
-        continue;
-      }
-      for (const excess of excessGrant(granted, await routeGrant(reference, route, origin)))
-        problems.push(`${path} ${origin}: served ${route}: ${excess}`);
+      if (servedRoute(res.headers) === null) refused++;
+      for (const p of await differentialProblems(reference, res, origin))
+        problems.push(`${path} ${origin}: ${p}`);
     }
   }
   expect(problems, `seed ${SEED}`).toEqual([]);

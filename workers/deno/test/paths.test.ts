@@ -15,6 +15,7 @@ import {
 import type { ServedRoute } from "../../../packages/edge/test/support/path-readings.ts";
 import {
   CRAFTED_SPELLINGS,
+  PREFIX_ESCAPES,
   randomSpellings,
 } from "../../../packages/edge/test/support/path-spellings.ts";
 import { rawRequest } from "../../../packages/edge/test/support/raw-http.ts";
@@ -84,25 +85,7 @@ Deno.test("no spelling leaves the UPSTREAM_URL prefix (red team M3)", async (t) 
       assert.equal(res.status, 200);
       assert.equal(res.body, FILES["/v1/public.txt"]);
     });
-    for (const [spelling, outcome] of [
-      ["..%2f", "refused"],
-      ["..%2F", "refused"],
-      ["..%5c", "refused"],
-      ["%2e%2e%2f", "refused"],
-      ["..;/", "refused"],
-      ["%252e%252e%252f", "refused"],
-      ["..%252f", "refused"],
-      ["..%00/", "refused"],
-      ["x%00", "refused"],
-      ["a/..%2f..%2f", "refused"],
-      // Dot segments the layer's own canonical form removes: the path stays inside.
-      ["../", "inside"],
-      ["./../", "inside"],
-      ["..\\", "inside"],
-      [".%2e/", "inside"],
-      ["%2e%2e/", "inside"],
-      ["%c0%ae%c0%ae%c0%af", "inside"],
-    ] as const) {
+    for (const [spelling, outcome] of PREFIX_ESCAPES) {
       await t.step(`GET /${spelling}secret.txt is ${outcome}`, async () => {
         const res = await get(layer.port, `/${spelling}secret.txt`, [["Origin", APP]]);
         assert.doesNotMatch(res.body, /SECRET/);

@@ -69,3 +69,31 @@ export function excessGrant(layer: Readable, served: Readable): string[] {
     out.push("readable with credentials, but the served route does not allow them");
   return out;
 }
+
+/** The route an upstream reports it served (`x-served-route`), or null when none answered. */
+export function servedRoute(headers: Headers): ServedRoute | null {
+  return headers.get("x-served-route") as ServedRoute | null;
+}
+
+/**
+ * What one request through the layer broke ([] when nothing): an answer no upstream served must
+ * be a refusal (a status in `refusals`) without a grant; an answer an upstream served must grant
+ * no more than the policy grants for the route it served.
+ */
+export async function differentialProblems(
+  reference: Cors,
+  answer: { status: number; headers: Headers },
+  origin: string,
+  refusals: readonly number[] = [400],
+): Promise<string[]> {
+  const granted = readable(answer.headers, origin);
+  const route = servedRoute(answer.headers);
+  if (route === null) {
+    const out: string[] = [];
+    if (!refusals.includes(answer.status)) out.push(`not served, status ${answer.status}`);
+    if (granted.anonymous) out.push("not served, but granted");
+    return out;
+  }
+  const excess = excessGrant(granted, await routeGrant(reference, route, origin));
+  return excess.map((e) => `served ${route}: ${e}`);
+}

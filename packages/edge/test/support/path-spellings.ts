@@ -143,3 +143,31 @@ export const CRAFTED_SPELLINGS = [
   "/api/users",
   "/public/data",
 ] as const;
+
+/**
+ * Ways out of an upstream path prefix (red team M3), for `GET /<spelling>secret.txt` in front
+ * of a server that decodes before it normalises: `refused` (400 from the layer) or `inside`
+ * (a dot segment the layer's canonical form already removes, or no dot segment to any modern
+ * decoder: forwarded below the prefix).
+ */
+export const PREFIX_ESCAPES = [
+  ["..%2f", "refused"],
+  ["..%2F", "refused"],
+  ["..%5c", "refused"],
+  ["%2e%2e%2f", "refused"],
+  ["%2E%2E%2F", "refused"],
+  ["..;/", "refused"],
+  ["%252e%252e%252f", "refused"],
+  ["..%252f", "refused"],
+  ["%2e%2e%5c", "refused"],
+  ["a/..%2f..%2f", "refused"],
+  ["..%00/", "refused"],
+  ["x%00", "refused"],
+  ["../", "inside"],
+  ["./../", "inside"],
+  ["..\\", "inside"],
+  [".%2e/", "inside"],
+  ["%2e%2e/", "inside"],
+  // Overlong UTF-8 for "../".
+  ["%c0%ae%c0%ae%c0%af", "inside"],
+] as const;
