@@ -13,7 +13,8 @@
  * `main.ts` is the `Deno.serve` starter for `deno run` and Deno Deploy.
  */
 import { CorsConfigError } from "@edge-cors/core";
-import { createEdgeLayer, type EdgeConfig, type EdgeVars, readEdgeConfig } from "@edge-cors/edge";
+import { type EdgeConfig, type EdgeVars, readEdgeConfig } from "@edge-cors/edge";
+import { denoEdgeLayer } from "./layer.ts";
 
 /** The variables the layer reads; only these need `--allow-env`. */
 export const ENV_NAMES = [
@@ -42,7 +43,7 @@ function load(): EdgeConfig {
 export const config: EdgeConfig = load();
 for (const w of config.warnings) console.warn(`edge-cors: warning: ${w.path}: ${w.message}`);
 
-const layer = createEdgeLayer({ ...config, policy: config.cors });
+const layer = denoEdgeLayer(config);
 
 /** One line describing what this instance serves (policy source and upstream). */
 export function describe(c: EdgeConfig = config): string {

@@ -1,7 +1,7 @@
 /**
- * The few Deno APIs that `main.ts` and `app.ts` use, declared for `tsc` (`pnpm typecheck`)
- * only. Deno never reads this file (nothing imports it): `deno check` and `deno test`
- * type-check the same sources against the real Deno types, and they run in `pnpm test`.
+ * The few Deno APIs that the layer's files use, declared for `tsc` (`pnpm typecheck`) only.
+ * Deno never reads this file (nothing imports it): `deno check` and `deno test` type-check the
+ * same sources against the real Deno types, and they run in `pnpm test`.
  */
 declare namespace Deno {
   const env: { get(key: string): string | undefined };
@@ -29,4 +29,8 @@ declare namespace Deno {
   interface ServeDefaultExport {
     fetch(request: Request): Response | Promise<Response>;
   }
+  function upgradeWebSocket(
+    request: Request,
+    options?: { protocol?: string },
+  ): { socket: WebSocket; response: Response };
 }

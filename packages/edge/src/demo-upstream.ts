@@ -26,8 +26,19 @@ const ENDPOINTS = {
     "carries the upstream's own Access-Control-* headers (see CORS_UPSTREAM_HEADERS)",
 };
 
+/** Statuses whose response must not have a body (Fetch: null body status). */
+function hasNoBody(status: number): boolean {
+  return status === 204 || status === 205 || status === 304;
+}
+
+function isThreeDigits(s: string): boolean {
+  if (s.length !== 3) return false;
+  for (let i = 0; i < 3; i++) if (s.charCodeAt(i) < 48 || s.charCodeAt(i) > 57) return false;
+  return true;
+}
+
 function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
-  return new Response(status === 204 || status === 304 ? null : JSON.stringify(body, null, 2), {
+  return new Response(hasNoBody(status) ? null : JSON.stringify(body, null, 2), {
     status,
     headers: {
       "content-type": "application/json; charset=utf-8",
@@ -136,8 +147,9 @@ export async function demoUpstream(request: Request): Promise<Response> {
     return json({ slept: ms });
   }
   if (path.startsWith("/status/")) {
-    const code = Number(path.slice("/status/".length));
-    if (!Number.isInteger(code) || code < 200 || code > 599) {
+    const digits = path.slice("/status/".length);
+    const code = isThreeDigits(digits) ? Number(digits) : Number.NaN;
+    if (!(code >= 200 && code <= 599)) {
       return json({ error: "bad_request", detail: "use a status from 200 to 599" }, 400);
     }
     return json({ status: code }, code, code >= 300 && code < 400 ? { location: "/" } : {});

@@ -20,12 +20,22 @@ export {
 } from "./config.ts";
 export { DEFAULT_POLICY } from "./default-policy.ts";
 export { DEMO_MAX_DELAY_MS, demoUpstream } from "./demo-upstream.ts";
+export { type ForwardedFor, stripHopByHop, upstreamRequestHeaders } from "./forward-headers.ts";
+export {
+  type ForwardTarget,
+  forwardTarget,
+  isRefusal,
+  type TargetRefusal,
+  upstreamPrefix,
+} from "./forward-target.ts";
+export { isValidHost, MAX_HOST_LENGTH } from "./host.ts";
 export { createEdgeLayer, type EdgeLayer, type EdgeLayerOptions } from "./layer.ts";
 export {
   createProxy,
-  failureResponse,
-  isWebSocketUpgrade,
+  type Proxy,
   type ProxyOptions,
   type UpstreamFetcher,
-  upstreamUrl,
+  type WebSocketForwarder,
+  type WebSocketHandshake,
 } from "./proxy.ts";
+export { failureResponse, refusedRequest } from "./responses.ts";

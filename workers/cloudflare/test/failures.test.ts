@@ -1,6 +1,6 @@
 import { createEdgeLayer } from "@edge-cors/edge";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { callWorker, deadUrl, EDGE, upstreamUrl } from "./helpers.ts";
+import { callWorker, deadUrl, EDGE, rawUpstreamUrl, upstreamUrl } from "./helpers.ts";
 
 const ORIGIN = "https://app.example.com";
 const policy = { allowOrigins: [ORIGIN], allowCredentials: true };
@@ -38,6 +38,43 @@ describe("upstream failures become readable, decorated 502/504s; nothing hangs",
     // The runtime's own error goes to the log hook, never to the client.
     expect(errors).toHaveLength(status === 502 ? 1 : 0);
   });
+
+  it.each([
+    ["103 and nothing after it", "/status/103"],
+    ["101 to a request that asked for no upgrade", "/status/101"],
+    ["600", "/status/600"],
+    ["999", "/status/999"],
+    ["099", "/status/099"],
+    ["a status that is not a number", "/status/garbage"],
+    // workerd's HTTP client refuses informational answers, even before a final one.
+    ["103, then 200", "/status/103-then-200"],
+  ])("an upstream answering %s gets a readable 502 (red team L1)", async (_n, path) => {
+    const errors: unknown[] = [];
+    const layer = createEdgeLayer({
+      policy,
+      upstream: rawUpstreamUrl,
+      timeoutMs: 5000,
+      onError: (e) => errors.push(e),
+    });
+    const res = await layer(new Request(`${EDGE}${path}`, { headers: { origin: ORIGIN } }));
+    expect(res.status).toBe(502);
+    expect(res.headers.get("access-control-allow-origin")).toBe(ORIGIN);
+    expect(res.headers.get("access-control-allow-credentials")).toBe("true");
+    expect(res.headers.get("vary")).toContain("Origin");
+    const body = (await res.json()) as { error: string };
+    expect(["upstream_invalid_response", "upstream_unavailable"]).toContain(body.error);
+  });
+
+  it.each([["a 205 with a body: the 205, without it", "/status/205-with-body", 205, ""]])(
+    "an upstream sending %s",
+    async (_n, path, status, body) => {
+      const layer = createEdgeLayer({ policy, upstream: rawUpstreamUrl, timeoutMs: 5000 });
+      const res = await layer(new Request(`${EDGE}${path}`, { headers: { origin: ORIGIN } }));
+      expect(res.status).toBe(status);
+      expect(await res.text()).toBe(body);
+      expect(res.headers.get("access-control-allow-origin")).toBe(ORIGIN);
+    },
+  );
 
   it("the demo upstream's slow endpoint times out too", async () => {
     const layer = createEdgeLayer({ policy, upstream: null, timeoutMs: TIMEOUT });

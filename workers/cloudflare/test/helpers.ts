@@ -8,6 +8,9 @@ type Incoming = Request<unknown, IncomingRequestCfProperties>;
 
 export const upstreamUrl: string = inject("upstreamUrl");
 export const deadUrl: string = inject("deadUrl");
+export const rawUpstreamUrl: string = inject("rawUpstreamUrl");
+export const routeServerUrls = inject("routeServerUrls");
+export const filesUpstreamUrl: string = inject("filesUpstreamUrl");
 /** The public URL the tests pretend the edge layer runs on. */
 export const EDGE = "https://edge.example";
 export const MIB = 1024 * 1024;

@@ -4,6 +4,15 @@ declare module "vitest" {
     upstreamUrl: string;
     /** A 127.0.0.1 URL where nothing listens. */
     deadUrl: string;
+    /** The byte-exact upstream (test/upstream/raw-server.ts). */
+    rawUpstreamUrl: string;
+    /** The route-reporting upstreams by path reading (test/upstream/route-servers.ts). */
+    routeServerUrls: Record<
+      "python-http-server" | "strips-params" | "case-insensitive" | "hono",
+      string
+    >;
+    /** A Python-http.server-like file server holding /v1/public.txt and /secret.txt. */
+    filesUpstreamUrl: string;
   }
 }
 

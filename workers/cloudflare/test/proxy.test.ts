@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { createEdgeLayer } from "@edge-cors/edge";
 import { describe, expect, it } from "vitest";
-import { callWorker, EDGE, testId, upstreamLog, upstreamUrl } from "./helpers.ts";
+import { callWorker, EDGE, rawUpstreamUrl, testId, upstreamLog, upstreamUrl } from "./helpers.ts";
 
 const APP = "https://app.example.com";
 const policy = {
@@ -60,6 +60,50 @@ describe("forwarding", () => {
     expect(headers["proxy-authorization"]).toBeUndefined();
     expect(headers["x-end-to-end"]).toBe("1");
   });
+
+  it("a client's Connection list cannot remove Origin or the layer's own headers (red team L5)", async () => {
+    const res = await layer(
+      new Request(`${EDGE}/echo`, {
+        headers: {
+          origin: APP,
+          connection:
+            "x-forwarded-for, x-real-ip, origin, x-forwarded-host, x-forwarded-proto, x-hop",
+          "x-hop": "1",
+          "x-forwarded-for": "203.0.113.9",
+          "x-real-ip": "203.0.113.9",
+        },
+      }),
+    );
+    const { headers } = (await res.json()) as Echo;
+    expect(headers.origin).toBe(APP);
+    expect(headers["x-forwarded-host"]).toBe("edge.example");
+    expect(headers["x-forwarded-proto"]).toBe("https");
+    expect(headers["x-hop"]).toBeUndefined();
+    // The client's own forwarding headers are never passed on.
+    expect(headers["x-forwarded-for"]).toBeUndefined();
+    expect(headers["x-real-ip"]).toBeUndefined();
+    expect(res.headers.get("access-control-allow-origin")).toBe(APP);
+  });
+
+  it.each([
+    ["replace", "https://evil.example", null, "Accept-Encoding, Origin"],
+    ["merge", "https://evil.example", "*", "Accept-Encoding, Origin"],
+    ["replace", APP, APP, "Accept-Encoding, Origin"],
+  ] as const)(
+    "an upstream's Connection list cannot drop its Vary or CORS headers (red team L5): %s, %s",
+    async (mode, origin, acao, vary) => {
+      const l = createEdgeLayer({ policy, upstream: rawUpstreamUrl, upstreamCors: mode });
+      const res = await l(
+        new Request(`${EDGE}/connection-names-end-to-end`, { headers: { origin } }),
+      );
+      expect(res.status).toBe(200);
+      expect(res.headers.get("vary")).toBe(vary);
+      expect(res.headers.get("access-control-allow-origin")).toBe(acao);
+      expect(res.headers.get("x-hop")).toBeNull();
+      expect(res.headers.get("connection")).toBeNull();
+      await res.arrayBuffer();
+    },
+  );
 
   it("keeps the path prefix of UPSTREAM_URL", async () => {
     const prefixed = createEdgeLayer({ policy, upstream: `${upstreamUrl}/v1/` });
@@ -169,5 +213,30 @@ describe("the upstream's own Access-Control-* headers", () => {
       },
     );
     expect(r2.headers.get("access-control-allow-origin")).toBe("*");
+  });
+});
+
+describe("hostile requests cost bounded time and never a 5xx", () => {
+  const long = (n: number, s: string) => s.repeat(n);
+  it.each([
+    ["a 9000-character path", `/${long(9000, "a")}`, {}, 400],
+    ["5000 encoded dot-dot-slashes", `/${long(5000, "..%2f")}x`, {}, 400],
+    ["a 10 kB path of percent-escapes", `/${long(3000, "%41")}`, {}, 404],
+    ["a 60 kB header", "/echo", { "x-big": long(60_000, "b") }, 200],
+    [
+      "3000 names in Connection",
+      "/echo",
+      { connection: Array.from({ length: 3000 }, (_, i) => `x-${i}`).join(", ") },
+      200,
+    ],
+    ["malformed names in Connection", "/echo", { connection: '"a b", (x), @, , ,x-ok' }, 200],
+    ["a 10 kB Origin", "/echo", { origin: `https://${long(10_000, "a")}.example` }, 200],
+  ] as const)("%s", async (_n, path, headers, status) => {
+    const started = Date.now();
+    const res = await layer(new Request(`${EDGE}${path}`, { headers }));
+    await res.arrayBuffer();
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(res.status).toBe(status);
+    expect(res.headers.get("access-control-allow-origin")).toBeNull();
   });
 });

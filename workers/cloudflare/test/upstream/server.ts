@@ -1,6 +1,7 @@
 /**
  * A real HTTP upstream for the Cloudflare tests (Node, 127.0.0.1 only). Bounded: it refuses
- * after MAX_REQUESTS and closes itself after LIFETIME_MS; `stop()` closes it at teardown.
+ * after MAX_REQUESTS and closes itself after LIFETIME_MS (listen.ts); `stop()` closes it at
+ * teardown.
  *
  * Any request carrying `x-test-app: {"status":…,"headers":{…}}` is answered like a vector's
  * app (body "app", `x-app: 1`). Otherwise, by path:
@@ -12,23 +13,20 @@
  *   /cors            answers with its own Access-Control-* headers
  *   /cacheable       a public, cacheable response counting its hits
  *   /redirect        302 to /elsewhere
- *   /log?id=         the requests seen with `x-test-id: id`
- *   WebSocket upgrade on any path: sends "hello from upstream", echoes text frames.
+ *   /log?id=         the requests seen with `x-test-id: id` (WebSocket handshakes included)
+ *   WebSocket upgrade on any path: sends "hello from upstream", echoes text frames; with
+ *   `x-test-app` the handshake is answered like a vector's app instead (no upgrade).
  */
 import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { listenBounded, type Upstream } from "../../../../packages/edge/test/support/listen.ts";
 
+export type { Upstream } from "../../../../packages/edge/test/support/listen.ts";
 export const MAX_REQUESTS = 5000;
-export const LIFETIME_MS = 10 * 60_000;
 const MIB = 1024 * 1024;
 /** How long /source waits for the client's ack before giving up (the test then fails). */
 const ACK_WAIT_MS = 10_000;
-
-export interface Upstream {
-  url: string;
-  stop(): Promise<void>;
-}
 
 interface Seen {
   method: string;
@@ -63,13 +61,36 @@ function wsFrame(text: string): Buffer {
   return Buffer.concat([Buffer.from([0x81, payload.length]), payload]);
 }
 
+/** The x-test-app answer, written on a raw socket (a handshake the app does not upgrade). */
+function appAnswerOnSocket(spec: AppSpec, socket: Socket): void {
+  const headers: Record<string, string> = {
+    "content-type": "text/plain",
+    "x-app": "1",
+    ...(spec.headers ?? {}),
+  };
+  const body = spec.status === 204 || spec.status === 304 ? "" : "app";
+  let head = `HTTP/1.1 ${spec.status} App\r\n`;
+  for (const [name, value] of Object.entries(headers)) head += `${name}: ${value}\r\n`;
+  socket.end(`${head}content-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`);
+}
+
+interface AppSpec {
+  status: number;
+  headers?: Record<string, string>;
+}
+
 /** Minimal server side of RFC 6455: short masked text frames in, echoed back. */
 function handleUpgrade(req: IncomingMessage, socket: Socket): void {
+  socket.on("error", () => {});
+  const app = req.headers["x-test-app"];
+  if (typeof app === "string") return void appAnswerOnSocket(JSON.parse(app) as AppSpec, socket);
   const key = req.headers["sec-websocket-key"];
   if (typeof key !== "string") return void socket.destroy();
+  const protocol = req.headers["sec-websocket-protocol"]?.split(",")[0]?.trim();
   socket.write(
     "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
-      `Sec-WebSocket-Accept: ${wsAccept(key)}\r\nX-Upstream-Path: ${req.url}\r\n\r\n`,
+      `Sec-WebSocket-Accept: ${wsAccept(key)}\r\nX-Upstream-Path: ${req.url}\r\n` +
+      `${protocol ? `Sec-WebSocket-Protocol: ${protocol}\r\n` : ""}\r\n`,
   );
   socket.write(wsFrame("hello from upstream"));
   socket.on("data", (buf: Buffer) => {
@@ -81,32 +102,35 @@ function handleUpgrade(req: IncomingMessage, socket: Socket): void {
     const data = Buffer.from(buf.subarray(6, 6 + len).map((b, i) => b ^ mask[i % 4]!));
     socket.write(wsFrame(`echo: ${data.toString()}`));
   });
-  socket.on("error", () => {});
 }
 
-export async function startUpstream(): Promise<Upstream> {
+export function startUpstream(): Promise<Upstream> {
   let count = 0;
   let cacheableHits = 0;
   const seen = new Map<string, Seen[]>();
   const progress = new Map<string, number>();
   const acks = new Map<string, () => void>();
   const acked = new Set<string>();
-  const sockets = new Set<Socket>();
 
-  const server = createServer((req, res) => {
-    count++;
-    if (count > MAX_REQUESTS) return sendJson(res, 503, { error: "request budget exhausted" });
-    const url = new URL(req.url ?? "/", "http://upstream.test");
+  const record = (req: IncomingMessage) => {
     const id = req.headers["x-test-id"];
     if (typeof id === "string") {
       const list = seen.get(id) ?? [];
       list.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers });
       seen.set(id, list);
     }
+  };
+
+  // Hostile vectors carry up to ~60 kB of headers; in report mode they reach the upstream.
+  const server = createServer({ maxHeaderSize: 256 * 1024 }, (req, res) => {
+    count++;
+    if (count > MAX_REQUESTS) return sendJson(res, 503, { error: "request budget exhausted" });
+    const url = new URL(req.url ?? "/", "http://upstream.test");
+    record(req);
 
     const app = req.headers["x-test-app"];
     if (typeof app === "string") {
-      const spec = JSON.parse(app) as { status: number; headers?: Record<string, string> };
+      const spec = JSON.parse(app) as AppSpec;
       const noBody = spec.status === 204 || spec.status === 304 || req.method === "HEAD";
       res.writeHead(spec.status, {
         "content-type": "text/plain",
@@ -233,22 +257,11 @@ export async function startUpstream(): Promise<Upstream> {
   });
   server.on("upgrade", (req, socket) => {
     count++;
+    if (count > MAX_REQUESTS) return void socket.destroy();
+    record(req);
     handleUpgrade(req, socket as Socket);
   });
-  server.on("connection", (s) => {
-    sockets.add(s);
-    s.on("close", () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  const stop = async () => {
-    clearTimeout(lifetime);
-    for (const s of sockets) s.destroy();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  };
-  const lifetime = setTimeout(() => void stop(), LIFETIME_MS);
-  lifetime.unref();
-  return { url: `http://127.0.0.1:${port}`, stop };
+  return listenBounded(server);
 }
 
 /** A 127.0.0.1 URL where nothing listens (a port just released). */
