@@ -21,19 +21,19 @@ export type FunctionRequest = CloudFrontFunctionsEvent["request"];
 /** A viewer-request event (`response` is only present at viewer-response). */
 export type FunctionEvent = Omit<CloudFrontFunctionsEvent, "response">;
 
-/** A generated response: the status is a number, headers are `{ name: { value } }`. */
+/**
+ * A generated response: the status is a number, headers are `{ name: { value } }`. No
+ * `statusDescription` (optional in CloudFront Functions: CloudFront sends the standard reason
+ * phrase), to stay within the 10 KB code limit.
+ */
 export interface FunctionResponse {
   statusCode: number;
-  statusDescription: string;
   headers: Record<string, { value: string }>;
 }
 
 export type FunctionHandler = (
   event: Pick<FunctionEvent, "request">,
 ) => FunctionRequest | FunctionResponse;
-
-/** Reason phrases of the two statuses a preflight answer has. */
-const REASON: Record<number, string> = { 204: "No Content", 403: "Forbidden" };
 
 /** A header's value as `Headers.get` gives it: several lines joined with `, `; `null` if absent. */
 function headerValue(headers: CloudFrontFunctionsHeaders, name: string): string | null {
@@ -74,10 +74,6 @@ function handlerFor(answerFor: (request: PlainRequest) => PlainAnswer | null): F
     if (answer === null) return request;
     const headers: Record<string, { value: string }> = {};
     for (const name in answer.headers) headers[name] = { value: answer.headers[name]! };
-    return {
-      statusCode: answer.status,
-      statusDescription: REASON[answer.status] || "",
-      headers,
-    };
+    return { statusCode: answer.status, headers };
   };
 }

@@ -56,21 +56,20 @@ const HANDLER_MODULE = fileURLToPath(
 const HANDLE = "__edgeCorsPreflight";
 
 /**
- * ES5 stand-ins for `Set` and `Map` with string and number keys: construction from an array,
- * `has`, `add`, `get`, `set` and `size`, which is all the bundled core code uses (the
+ * ES5 stand-ins for the read-only `Set`s and `Map`s of compiled plans (string and number keys,
+ * built once from arrays of distinct keys): `has`, `get` and `size`, which is all the bundled
+ * core code uses at run time (the
  * differential test runs the function where Set and Map do not exist, so a use of anything
  * else fails there). The bundle runs inside a function whose parameters `Set` and `Map` are
  * these.
  */
 const COLLECTIONS = `
 function key(x) { return typeof x + ":" + x; }
-function S(a) { this.o = Object.create(null); this.size = 0; if (a) for (var i = 0; i < a.length; i++) this.add(a[i]); }
+function S(a) { a = a || []; var o = this.o = {}; for (var i = 0; i < a.length; i++) o[key(a[i])] = 1; this.size = a.length; }
 S.prototype.has = function (x) { return key(x) in this.o; };
-S.prototype.add = function (x) { var k = key(x); if (!(k in this.o)) { this.o[k] = 1; this.size++; } return this; };
-function M(a) { this.o = Object.create(null); this.size = 0; if (a) for (var i = 0; i < a.length; i++) this.set(a[i][0], a[i][1]); }
+function M(a) { a = a || []; var o = this.o = {}; for (var i = 0; i < a.length; i++) o[key(a[i][0])] = a[i][1]; this.size = a.length; }
 M.prototype.has = S.prototype.has;
 M.prototype.get = function (x) { var k = key(x); return k in this.o ? this.o[k] : undefined; };
-M.prototype.set = function (x, v) { var k = key(x); if (!(k in this.o)) this.size++; this.o[k] = v; return this; };
 `;
 
 /** Policy options that need the response path, which a preflight-only function lacks. */
@@ -154,7 +153,22 @@ function answering(rules: RouteRules): RouteRules {
   const { predicate, ...origins } = kept.allowOrigins;
   // "*" is decided before any list is looked at.
   const allowOrigins = origins.any ? { any: true } : origins;
-  return { ...kept, allowOrigins } as unknown as RouteRules;
+  return withoutFalse({ ...kept, allowOrigins }) as unknown as RouteRules;
+}
+
+/**
+ * Leaves out `false` flags (the code only tests them for truth), except
+ * `checkWebSocketOrigin`, whose absence would not mean the same.
+ */
+function withoutFalse(value: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    if (v === false && key !== "checkWebSocketOrigin") continue;
+    const plain =
+      typeof v === "object" && v !== null && Object.getPrototypeOf(v) === Object.prototype;
+    out[key] = plain ? withoutFalse(v as Record<string, unknown>) : v;
+  }
+  return out;
 }
 
 function safeParse(text: unknown): unknown {

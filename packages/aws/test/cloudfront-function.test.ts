@@ -104,7 +104,8 @@ function responseProblems(r: unknown): string[] {
   const p: string[] = [];
   const res = r as Record<string, unknown>;
   if (typeof res.statusCode !== "number") p.push("statusCode must be a number");
-  if (typeof res.statusDescription !== "string") p.push("statusDescription must be a string");
+  if ("statusDescription" in res && typeof res.statusDescription !== "string")
+    p.push("statusDescription, when present, must be a string");
   if ("body" in res) p.push("a preflight answer has no body");
   for (const [name, h] of Object.entries((res.headers ?? {}) as Record<string, unknown>)) {
     if (name !== name.toLowerCase()) p.push(`header name ${name} is not lower-case`);
@@ -135,7 +136,6 @@ describe("the generated function against the conformance vectors", () => {
     if (v.kind === "preflight" || (v.kind === "websocket" && !v.expect.reachesApp)) {
       expect(responseProblems(result)).toEqual([]);
       const r = result as FunctionResponse;
-      expect(r.statusDescription).toBe(r.statusCode === 204 ? "No Content" : "Forbidden");
       expect(checkVector(v, asSeenByBrowser(r), false)).toEqual([]);
     } else {
       // Not a preflight: the very same request object goes on, unchanged.

@@ -24,8 +24,6 @@ export interface HeaderSource {
 /** What classification read from the request. */
 export interface RequestFacts {
   kind: RequestKind;
-  /** The request's own method. */
-  method: string;
   origin: string | null;
   /** `Access-Control-Request-Method` of a preflight, else `null`. */
   requestedMethod: string | null;
@@ -86,14 +84,13 @@ export function classify(method: string, headers: HeaderSource): RequestFacts {
     const requestedMethod = origin === null ? null : headers.get("access-control-request-method");
     return {
       kind: requestedMethod !== null ? "preflight" : "plain-options",
-      method,
       origin,
       requestedMethod,
     };
   }
-  if (origin === null) return { kind: "not-cors", method, origin, requestedMethod: null };
+  if (origin === null) return { kind: "not-cors", origin, requestedMethod: null };
   const kind = isWebSocketHandshake(method, headers) ? "websocket" : "actual";
-  return { kind, method, origin, requestedMethod: null };
+  return { kind, origin, requestedMethod: null };
 }
 
 /** The rules for a request URL: its route's, the top level's, or the ambiguous-path rules. */

@@ -23,11 +23,15 @@ export interface HeaderSink {
   set(name: string, value: string): void;
 }
 
-class RecordSink implements HeaderSink {
-  readonly headers: Record<string, string> = {};
-  set(name: string, value: string): void {
-    this.headers[name] = value;
-  }
+/** A sink that collects headers into a record. */
+function recordSink(): HeaderSink & { headers: Record<string, string> } {
+  const headers: Record<string, string> = {};
+  return {
+    headers,
+    set(name, value) {
+      headers[name] = value;
+    },
+  };
 }
 
 const ALLOW_ORIGIN = "access-control-allow-origin";
@@ -86,7 +90,7 @@ export function answerStatus(decision: CorsDecision): number | null {
 
 /** The headers of edge-cors's own answer (a preflight, a refused handshake), as a record. */
 export function answerHeaders(decision: CorsDecision): Record<string, string> {
-  const sink = new RecordSink();
+  const sink = recordSink();
   if (decision.kind === "websocket") sink.set("vary", "Origin");
   else if (!decision.allowed) sink.set("vary", decision.rules.preflightVary);
   else {
@@ -109,7 +113,7 @@ export function decisionHeaders(
   const headers: Record<string, string> = answered ? answerHeaders(decision) : {};
   if (!answered && decision.kind !== "websocket") {
     if (decision.rules.varyOrigin) headers.vary = "Origin";
-    const sink = new RecordSink();
+    const sink = recordSink();
     actualGrant(decision, sink);
     Object.assign(headers, sink.headers);
   }
