@@ -1,8 +1,10 @@
 /**
  * An upstream that writes exact bytes (node:net; Node and Deno), for answers node:http will not produce:
  * informational and out-of-range status lines (L1), a `Connection` header naming end-to-end
- * headers (L5), a 205 with a body. The request path picks the answer; the connection is
- * closed after it.
+ * headers (L5), a 205 with a body. The request path picks the answer. A connection stays
+ * open for the client's next request (a client that pools connections, as workerd does, may
+ * reuse it at any moment: closing it under its feet reads as "connection lost"), except after
+ * an answer without a length, which only the end of the connection can complete.
  */
 import { createServer, type Socket } from "node:net";
 import { listenBounded, type Upstream } from "./listen.ts";
@@ -31,11 +33,18 @@ export const RAW_ANSWERS: Record<string, string> = {
   ),
 };
 
-function answer(socket: Socket, head: string): void {
+/** Answers one request head; returns whether the connection can carry another. */
+function answer(socket: Socket, head: string): boolean {
   const line = head.slice(0, head.indexOf("\r\n"));
   const target = line.split(" ")[1] ?? "/";
   const path = target.split("?")[0]!;
-  socket.end(RAW_ANSWERS[path] ?? "HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n");
+  const bytes = RAW_ANSWERS[path] ?? "HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n";
+  if (!bytes.includes("content-length")) {
+    socket.end(bytes);
+    return false;
+  }
+  socket.write(bytes);
+  return true;
 }
 
 export function startRawUpstream(): Promise<Upstream> {
@@ -43,12 +52,21 @@ export function startRawUpstream(): Promise<Upstream> {
   const server = createServer((socket) => {
     socket.on("error", () => {});
     if (++count > MAX_REQUESTS) return void socket.destroy();
-    let head = "";
+    let buffered = "";
+    let open = true;
     socket.on("data", (chunk: Buffer) => {
-      if (head.includes("\r\n\r\n")) return;
-      head += chunk.toString("latin1");
-      if (head.includes("\r\n\r\n")) answer(socket, head);
-      else if (head.length > MAX_HEAD_BYTES) socket.destroy();
+      if (!open) return;
+      buffered += chunk.toString("latin1");
+      // Requests carry no body here (the tests send GETs): each head is one request.
+      for (
+        let end = buffered.indexOf("\r\n\r\n");
+        open && end >= 0;
+        end = buffered.indexOf("\r\n\r\n")
+      ) {
+        open = answer(socket, buffered.slice(0, end + 4));
+        buffered = buffered.slice(end + 4);
+      }
+      if (buffered.length > MAX_HEAD_BYTES) socket.destroy();
     });
   });
   return listenBounded(server);
