@@ -24,6 +24,15 @@ function isObject(v: unknown): v is Record<string, unknown> {
 }
 
 /** Payload 1.0 events carry `httpMethod`; 2.0 events (HTTP API, function URL) do not. */
+/** Append every defined value of a single-value header record. */
+function appendRecord(headers: Headers, record: unknown): void {
+  if (!isObject(record)) return;
+  for (const name of Object.keys(record)) {
+    const value = record[name];
+    if (value !== undefined && value !== null) appendHeader(headers, name, String(value));
+  }
+}
+
 export function isPayloadV1(event: unknown): event is APIGatewayProxyEvent {
   return isObject(event) && typeof event.httpMethod === "string";
 }
@@ -42,11 +51,8 @@ export function fromV1Event(event: APIGatewayProxyEvent): Request | null {
       const values = multi[name];
       if (Array.isArray(values)) for (const v of values) appendHeader(headers, name, String(v));
     }
-  } else if (isObject(event.headers)) {
-    for (const name of Object.keys(event.headers)) {
-      const v = event.headers[name];
-      if (v !== undefined && v !== null) appendHeader(headers, name, String(v));
-    }
+  } else {
+    appendRecord(headers, event.headers);
   }
   const query = new URLSearchParams();
   const mq = event.multiValueQueryStringParameters;
@@ -66,12 +72,7 @@ export function fromV1Event(event: APIGatewayProxyEvent): Request | null {
 /** The Web Request for a payload 2.0 event; `cookies` become one `Cookie` header. */
 export function fromV2Event(event: APIGatewayProxyEventV2): Request | null {
   const headers = new Headers();
-  if (isObject(event.headers)) {
-    for (const name of Object.keys(event.headers)) {
-      const v = event.headers[name];
-      if (v !== undefined && v !== null) appendHeader(headers, name, String(v));
-    }
-  }
+  appendRecord(headers, event.headers);
   if (Array.isArray(event.cookies) && event.cookies.length > 0 && !headers.has("cookie")) {
     appendHeader(headers, "cookie", event.cookies.join("; "));
   }
@@ -153,12 +154,7 @@ export function v2ResultHeaders(
   result: Pick<APIGatewayProxyStructuredResultV2, "headers">,
 ): Headers {
   const h = new Headers();
-  if (isObject(result.headers)) {
-    for (const name of Object.keys(result.headers)) {
-      const v = result.headers[name];
-      if (v !== undefined && v !== null) appendHeader(h, name, String(v));
-    }
-  }
+  appendRecord(h, result.headers);
   return h;
 }
 
