@@ -130,6 +130,11 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .requiredOption("--out <dir>", "output directory (created if missing)")
     .option("--env <name>", "wrangler environment whose CORS_POLICY to use")
     .option("--var <name>", "the wrangler var holding the policy", "CORS_POLICY")
+    .option(
+      "--decision-log <level>",
+      "decision log: refused | all | off (default: refused in report mode, else off)",
+    )
+    .option("--decision-log-rate <n>", "decision log lines per second per instance (default 100)")
     .option("--json", "machine-readable output", false)
     .action(async (target: string, opts, cmd: Command) =>
       setExit(await bundle(target, opts, colorOf(cmd))),

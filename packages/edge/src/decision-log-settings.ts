@@ -56,7 +56,7 @@ export function readDecisionLogRate(value: unknown, issues: PolicyIssue[]): numb
   issues.push({
     code: "decision-log-rate-invalid",
     path: "CORS_DECISION_LOG_RATE",
-    message: `must be a whole number of lines per second from 1 to ${MAX_DECISION_LOG_RATE}, got ${JSON.stringify(value)}`,
+    message: `must be a whole number of lines per second from 1 to ${MAX_DECISION_LOG_RATE}, got ${typeof value === "number" ? String(value) : JSON.stringify(value)}`,
   });
   return DEFAULT_DECISION_LOG_RATE;
 }
