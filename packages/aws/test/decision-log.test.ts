@@ -7,7 +7,7 @@ import { CorsConfigError, type CorsPolicy } from "@edge-cors/core";
 import type { APIGatewayProxyEvent, APIGatewayProxyEventV2 } from "aws-lambda";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Vector } from "../../../test/vectors/index.ts";
-import { withCors } from "../src/lambda.ts";
+import { type CorsResultFor, type DecisionLogOptions, withCors } from "../src/lambda.ts";
 import { createEdgeHandler } from "../src/lambda-edge.ts";
 import { runThroughEdge } from "./cloudfront-events.ts";
 import {
@@ -66,56 +66,30 @@ const allowed = request("GET", "/v1/items", { origin: APP });
 const PREFLIGHT_LINE = `{"event":"cors.decision","mode":"report","allowed":false,"kind":"preflight","origin":"${EVIL}","method":"PUT","path":"/v1/items","route":null,"refusal":"origin-not-allowed","reason":"Origin ${EVIL} is not allowed","fix":"add \\"${EVIL}\\" (or a pattern covering it) to allowOrigins"`;
 const ROUTE_LINE = `{"event":"cors.decision","mode":"report","allowed":false,"kind":"actual","origin":"${APP}","method":"GET","path":"/admin/users","route":"/admin/*","refusal":"origin-not-allowed","reason":"Origin ${APP} is not allowed","fix":"add \\"${APP}\\" (or a pattern covering it) to allowOrigins of route \\"/admin/*\\""`;
 
-/** Each API shape: run a request through `withCors`, return what the client sees and whether the app ran. */
+/** A runner for one API shape: wrap with `withCors`, send the event, return what the client sees. */
+function runner<E extends APIGatewayProxyEvent | APIGatewayProxyEventV2, R>(
+  event: (v: Vector) => E,
+  result: (v: Vector) => R,
+  seenByClient: (r: CorsResultFor<E>) => { status: number; headers: Headers },
+) {
+  return async (v: Vector, options: DecisionLogOptions = {}) => {
+    let calls = 0;
+    const handler = withCors<E, R>(
+      async () => {
+        calls++;
+        return result(v);
+      },
+      POLICY,
+      options,
+    );
+    return { ...seenByClient(await handler(event(v), context)), reached: calls === 1 };
+  };
+}
+
 const shapes = [
-  [
-    "API Gateway REST (1.0)",
-    async (v: Vector, options = {}) => {
-      let calls = 0;
-      const handler = withCors(
-        async (_e: APIGatewayProxyEvent) => {
-          calls++;
-          return restResult(v);
-        },
-        POLICY,
-        options,
-      );
-      const seen = restSeenByClient(await handler(restEvent(v), context));
-      return { ...seen, reached: calls === 1 };
-    },
-  ],
-  [
-    "HTTP API (2.0)",
-    async (v: Vector, options = {}) => {
-      let calls = 0;
-      const handler = withCors(
-        async (_e: APIGatewayProxyEventV2) => {
-          calls++;
-          return v2Result(v);
-        },
-        POLICY,
-        options,
-      );
-      const seen = v2SeenByClient(await handler(httpApiEvent(v), context));
-      return { ...seen, reached: calls === 1 };
-    },
-  ],
-  [
-    "function URL",
-    async (v: Vector, options = {}) => {
-      let calls = 0;
-      const handler = withCors(
-        async (_e: APIGatewayProxyEventV2) => {
-          calls++;
-          return v2Result(v);
-        },
-        POLICY,
-        options,
-      );
-      const seen = v2SeenByClient(await handler(functionUrlEvent(v), context));
-      return { ...seen, reached: calls === 1 };
-    },
-  ],
+  ["API Gateway REST (1.0)", runner(restEvent, restResult, restSeenByClient)],
+  ["HTTP API (2.0)", runner(httpApiEvent, v2Result, v2SeenByClient)],
+  ["function URL", runner(functionUrlEvent, v2Result, v2SeenByClient)],
 ] as const;
 
 describe.each(shapes)("withCors, %s, mode report", (_shape, run) => {

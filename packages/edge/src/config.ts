@@ -7,6 +7,7 @@ import {
   readDecisionLog,
 } from "./decision-log-settings.ts";
 import { DEFAULT_POLICY } from "./default-policy.ts";
+import { isUnset, numberOf } from "./var-values.ts";
 
 /**
  * What to do with the upstream's own `Access-Control-*` response headers.
@@ -48,10 +49,6 @@ export interface EdgeConfig {
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 export const MAX_TIMEOUT_MS = 600_000;
-
-function isUnset(v: unknown): boolean {
-  return v === undefined || v === null || v === "";
-}
 
 /**
  * Load a policy from configuration (a JSON string, or an object such as a TOML table) with the
@@ -135,12 +132,7 @@ function readUpstream(value: unknown, issues: PolicyIssue[]): URL | null {
 
 function readTimeout(value: unknown, issues: PolicyIssue[]): number {
   if (isUnset(value)) return DEFAULT_TIMEOUT_MS;
-  const n =
-    typeof value === "number"
-      ? value
-      : typeof value === "string"
-        ? Number(value.trim())
-        : Number.NaN;
+  const n = numberOf(value);
   if (!Number.isInteger(n) || n < 1 || n > MAX_TIMEOUT_MS) {
     issues.push({
       code: "upstream-timeout-invalid",

@@ -12,6 +12,7 @@ import {
   type DecisionObserver,
   MAX_DECISION_LOG_RATE,
 } from "./decision-log.ts";
+import { isUnset, numberOf } from "./var-values.ts";
 
 /** The variables the decision log reads (part of `EdgeVars`). */
 export interface DecisionLogVars {
@@ -24,8 +25,6 @@ export interface DecisionLogVars {
 }
 
 const LEVELS: readonly DecisionLogLevel[] = ["refused", "all", "off"];
-
-const isUnset = (v: unknown) => v === undefined || v === null || v === "";
 
 /** `CORS_DECISION_LOG`, or `null` (unset: the policy's mode decides). */
 export function readDecisionLogLevel(
@@ -46,12 +45,7 @@ export function readDecisionLogLevel(
 /** `CORS_DECISION_LOG_RATE`, or the default. */
 export function readDecisionLogRate(value: unknown, issues: PolicyIssue[]): number {
   if (isUnset(value)) return DEFAULT_DECISION_LOG_RATE;
-  const n =
-    typeof value === "number"
-      ? value
-      : typeof value === "string"
-        ? Number(value.trim())
-        : Number.NaN;
+  const n = numberOf(value);
   if (Number.isInteger(n) && n >= 1 && n <= MAX_DECISION_LOG_RATE) return n;
   issues.push({
     code: "decision-log-rate-invalid",

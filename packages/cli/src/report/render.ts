@@ -51,6 +51,34 @@ function table(head: Row, rows: Row[], numeric: boolean[]): string[] {
   return [line(head), ...rows.map(line)];
 }
 
+interface Group {
+  count: number;
+  firstSeen: string | null;
+  lastSeen: string | null;
+}
+
+/** A column: its heading, its cell, and whether it holds a number. */
+type Column<G> = [head: string, cell: (g: G) => string, numeric?: boolean];
+
+/** One group table: the key, REFUSED, `columns`, then FIRST SEEN and LAST SEEN. */
+function groupTable<G extends Group>(key: Column<G>, columns: Column<G>[], groups: G[]): string[] {
+  const all: Column<G>[] = [
+    key,
+    ["REFUSED", (g) => String(g.count), true],
+    ...columns,
+    ["FIRST SEEN", (g) => when(g.firstSeen)],
+    ["LAST SEEN", (g) => when(g.lastSeen)],
+  ];
+  return table(
+    all.map(([head]) => head),
+    groups.map((g) => all.map(([, cell]) => cell(g))),
+    all.map(([, , numeric]) => numeric === true),
+  );
+}
+
+const list = (items: Array<string | null>, name: (x: string | null) => string = String) =>
+  items.map((x) => terminalSafe(name(x), 40)).join(", ");
+
 export function renderReport(r: ReportJson, color: boolean): string {
   const s = style(color);
   const out: string[] = [];
@@ -69,47 +97,35 @@ export function renderReport(r: ReportJson, color: boolean): string {
   if (r.byOrigin.length > 0) {
     out.push("", s.bold("Refused by origin"));
     out.push(
-      ...table(
-        ["ORIGIN", "REFUSED", "REASONS", "ROUTES", "FIRST SEEN", "LAST SEEN"],
-        r.byOrigin.map((g) => [
-          terminalSafe(originName(g.origin)),
-          String(g.count),
-          g.reasons.map((x) => terminalSafe(x, 40)).join(", "),
-          g.routes.map((x) => terminalSafe(routeName(x), 40)).join(", "),
-          when(g.firstSeen),
-          when(g.lastSeen),
-        ]),
-        [false, true, false, false, false, false],
+      ...groupTable(
+        ["ORIGIN", (g) => terminalSafe(originName(g.origin))],
+        [
+          ["REASONS", (g) => list(g.reasons)],
+          ["ROUTES", (g) => list(g.routes, routeName)],
+        ],
+        r.byOrigin,
       ),
     );
     out.push("", s.bold("Refused by reason"));
     out.push(
-      ...table(
-        ["REASON", "REFUSED", "ORIGINS", "EXAMPLE", "FIRST SEEN", "LAST SEEN"],
-        r.byReason.map((g) => [
-          terminalSafe(g.reason, 40),
-          String(g.count),
-          String(g.origins),
-          terminalSafe(g.example.reason, 60),
-          when(g.firstSeen),
-          when(g.lastSeen),
-        ]),
-        [false, true, true, false, false, false],
+      ...groupTable(
+        ["REASON", (g) => terminalSafe(g.reason, 40)],
+        [
+          ["ORIGINS", (g) => String(g.origins), true],
+          ["EXAMPLE", (g) => terminalSafe(g.example.reason, 60)],
+        ],
+        r.byReason,
       ),
     );
     out.push("", s.bold("Refused by route"));
     out.push(
-      ...table(
-        ["ROUTE", "REFUSED", "ORIGINS", "REASONS", "FIRST SEEN", "LAST SEEN"],
-        r.byRoute.map((g) => [
-          terminalSafe(routeName(g.route), 40),
-          String(g.count),
-          String(g.origins),
-          g.reasons.map((x) => terminalSafe(x, 40)).join(", "),
-          when(g.firstSeen),
-          when(g.lastSeen),
-        ]),
-        [false, true, true, false, false, false],
+      ...groupTable(
+        ["ROUTE", (g) => terminalSafe(routeName(g.route), 40)],
+        [
+          ["ORIGINS", (g) => String(g.origins), true],
+          ["REASONS", (g) => list(g.reasons)],
+        ],
+        r.byRoute,
       ),
     );
   }
