@@ -6,6 +6,7 @@
 import { CorsConfigError } from "@edge-cors/core";
 import { describe, expect, it } from "vitest";
 import {
+  clip,
   DecisionLog,
   type DecisionLogOptions,
   FIELD_LIMITS,
@@ -62,6 +63,19 @@ describe("decision lines", () => {
       name: "refused actual request, on a route",
       request: get(APP, "/admin/users"),
       line: `{"event":"cors.decision","mode":"report","allowed":false,"kind":"actual","origin":"${APP}","method":"GET","path":"/admin/users","route":"/admin/*","refusal":"origin-not-allowed","reason":"Origin ${APP} is not allowed","fix":"add \\"${APP}\\" (or a pattern covering it) to allowOrigins of route \\"/admin/*\\"","time":"2026-12-02T10:00:00.000Z"}`,
+    },
+    {
+      name: "refused WebSocket handshake (logged as websocket)",
+      request: new Request(`${API}/ws`, {
+        headers: {
+          origin: EVIL,
+          connection: "Upgrade",
+          upgrade: "websocket",
+          "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==",
+          "sec-websocket-version": "13",
+        },
+      }),
+      line: `{"event":"cors.decision","mode":"report","allowed":false,"kind":"websocket","origin":"${EVIL}","method":"GET","path":"/ws","route":null,"refusal":"origin-not-allowed","reason":"Origin ${EVIL} is not allowed","fix":"add \\"${EVIL}\\" (or a pattern covering it) to allowOrigins","time":"2026-12-02T10:00:00.000Z"}`,
     },
     {
       name: 'Origin "null"',
@@ -176,7 +190,6 @@ describe("attacker-controlled values stay inside one bounded line", () => {
     const origin: string = parsed()[0].origin;
     expect(origin).toHaveLength(FIELD_LIMITS.origin);
     expect(origin.endsWith("…")).toBe(true);
-    const { clip } = await import("../src/decision-log-line.ts");
     const emoji = `${"x".repeat(8)}\u{1F600}tail`; // the pair sits at 8-9
     expect(clip(emoji, 10)).toBe(`${"x".repeat(8)}…`);
     expect(clip(emoji, 11)).toBe(`${"x".repeat(8)}\u{1F600}…`);
