@@ -2,6 +2,7 @@
 
 import { readFileSync } from "node:fs";
 import { cpus, release } from "node:os";
+import { decisionLogTable } from "./decision-log.ts";
 import { HOSTILE, SIZES } from "./fixtures.ts";
 import type { Scenario } from "./scenarios.ts";
 import {
@@ -172,6 +173,20 @@ export function markdown(
   );
   p();
   p(renderMarkdown(overheadTable(scenarios, r)));
+  p();
+  p("## The decision log's cost");
+  p();
+  p(
+    "`handle()` with the edge layers' decision log on (`CORS_DECISION_LOG=refused`, lines to an in-memory sink) against",
+  );
+  p(
+    "the same policy without it. *Every line*: no bound, each refused decision formatted and written; *bounded*: the",
+  );
+  p(
+    "default 100 lines/s, so in a tight loop refused decisions are counted, not written (a flood's steady state).",
+  );
+  p();
+  p(renderMarkdown(decisionLogTable(scenarios, r)));
   p();
   p("## Method");
   p();

@@ -7,6 +7,7 @@ import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { measureCompile } from "./compile.ts";
+import { decisionLogTable } from "./decision-log.ts";
 import { measureAll } from "./measure.ts";
 import { machine, machineLine, markdown, sizeTable, targetsTable } from "./report.ts";
 import { buildScenarios } from "./scenarios.ts";
@@ -67,6 +68,10 @@ const seconds = (performance.now() - started) / 1000;
 
 for (const s of scenarios) print(`${s.label}  (floor: ${s.floor})`, detailTable(s, results));
 print("CORS cost over its own host", overheadTable(scenarios, results));
+print(
+  "Decision log (CORS_DECISION_LOG=refused): handle() with the log on vs off",
+  decisionLogTable(scenarios, results),
+);
 print(
   "Summary: ratios first, absolute second (x ÷ core > 1: core is faster)",
   summaryTable(scenarios, results),

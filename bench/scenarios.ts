@@ -1,5 +1,6 @@
 // The scenarios: which Request, which policy size, which subjects, and what the floor is.
 
+import { decisionLogSubjects, LOGGED_SCENARIOS } from "./decision-log.ts";
 import { actual, DENIED_ORIGIN, HOSTILE, type PolicySize, preflight, SIZES } from "./fixtures.ts";
 import { appNext, buildStack, type Handler, headerRecord, type Stack } from "./subjects.ts";
 
@@ -9,6 +10,8 @@ export type SubjectId =
   | "floor-record"
   | "floor-min"
   | "core"
+  | "core-log"
+  | "core-log-bounded"
   | "hono-bare"
   | "hono-cors"
   | "hono-dropin"
@@ -21,6 +24,8 @@ export const SUBJECT_LABELS: Record<SubjectId, string> = {
   "floor-record": "ref: floor, headers as a record",
   "floor-min": "ref: floor + reading the request",
   core: "edge-cors core",
+  "core-log": "core + decision log (every line)",
+  "core-log-bounded": "core + decision log (100/s bound)",
   "hono-bare": "Hono bare app",
   "hono-cors": "hono/cors in Hono",
   "hono-dropin": "@edge-cors/hono in Hono",
@@ -155,6 +160,7 @@ export async function buildScenarios(): Promise<Scenario[]> {
   for (const s of specs()) {
     const stack = stacks.get(s.size.id)!;
     const subjects = peers(stack);
+    if (LOGGED_SCENARIOS.has(s.id)) subjects.splice(1, 0, ...decisionLogSubjects(s.size));
     let floor: string;
     if (s.kind === "preflight") {
       const answer = await stack.core(s.request);

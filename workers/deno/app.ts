@@ -5,7 +5,8 @@
  *
  * Configuration comes from the environment, with the same names and defaults as the
  * Cloudflare Worker (the shared `@edge-cors/edge` module reads and applies them):
- * CORS_POLICY, UPSTREAM_URL, UPSTREAM_TIMEOUT_MS, CORS_UPSTREAM_HEADERS. It is read and
+ * CORS_POLICY, UPSTREAM_URL, UPSTREAM_TIMEOUT_MS, CORS_UPSTREAM_HEADERS, CORS_DECISION_LOG,
+ * CORS_DECISION_LOG_RATE (decision log lines on stdout, docs/deno.md). It is read and
  * validated once, when the module loads: a bad value stops the process with every problem
  * listed, before it accepts a single request.
  *
@@ -22,6 +23,8 @@ export const ENV_NAMES = [
   "UPSTREAM_URL",
   "UPSTREAM_TIMEOUT_MS",
   "CORS_UPSTREAM_HEADERS",
+  "CORS_DECISION_LOG",
+  "CORS_DECISION_LOG_RATE",
 ] as const satisfies readonly (keyof EdgeVars)[];
 
 function readVars(): EdgeVars {

@@ -19,9 +19,17 @@ import {
   type PolicyIssue,
 } from "@edge-cors/core";
 import { fixedPreflightHeaders, type RouteRules } from "@edge-cors/core/internal";
+import {
+  type DecisionLogLevel,
+  levelFor,
+  readDecisionLogLevel,
+  readDecisionLogRate,
+} from "@edge-cors/edge/decision-log";
 import { publicSuffixes } from "@edge-cors/public-suffix";
 import { build } from "esbuild";
 import { zipSync } from "fflate";
+
+export type { DecisionLogLevel } from "@edge-cors/edge/decision-log";
 
 export interface BuildLambdaEdgeOptions {
   /** Path of the policy JSON file. */
@@ -32,6 +40,14 @@ export interface BuildLambdaEdgeOptions {
   outDir: string;
   /** Zip file name. Default `lambda-edge.zip`. */
   zipName?: string;
+  /**
+   * The decision log (Lambda@Edge has no variables, so it is chosen here): `refused`, `all` or
+   * `off`. Default: `refused` for a policy in `mode: "report"`, `off` in enforce mode. With
+   * `off` the log is not bundled at all.
+   */
+  decisionLog?: DecisionLogLevel;
+  /** Decision log lines per second per instance. Default 100. */
+  decisionLogRate?: number;
 }
 
 export interface BuildLambdaEdgeResult {
@@ -163,18 +179,57 @@ export async function loadPolicy(
   return { policy, cors: loaded.cors, suffixVerdicts, warnings: loaded.warnings };
 }
 
+interface EntryLog {
+  level: DecisionLogLevel;
+  rate: number;
+  mode: "enforce" | "report";
+}
+
 /**
- * The entry module: the handler with the validated policy inlined as a literal, and the
- * Public Suffix List's verdicts on its subdomain patterns (any other domain counts as public).
+ * The decision log's settings for the entry, validated like the edge variables (problems name
+ * the build options), or null when it is off: then it is not bundled.
  */
-function entrySource(policy: unknown, suffixVerdicts: Record<string, string | null>): string {
+function decisionLogSettings(
+  options: Pick<BuildLambdaEdgeOptions, "decisionLog" | "decisionLogRate">,
+  cors: Cors,
+): EntryLog | null {
+  const issues: PolicyIssue[] = [];
+  const level = readDecisionLogLevel(options.decisionLog, issues);
+  const rate = readDecisionLogRate(options.decisionLogRate, issues);
+  if (issues.length > 0) {
+    const renamed = issues.map((issue) => ({
+      ...issue,
+      path: issue.path === "CORS_DECISION_LOG" ? "decisionLog" : "decisionLogRate",
+    }));
+    throw new CorsConfigError(renamed);
+  }
+  const mode = cors.compiled.mode;
+  const resolved = levelFor(level, mode);
+  return resolved === "off" ? null : { level: resolved, rate, mode };
+}
+
+/**
+ * The entry module: the handler with the validated policy inlined as a literal, the Public
+ * Suffix List's verdicts on its subdomain patterns (any other domain counts as public), and
+ * the decision log when it is on.
+ */
+function entrySource(
+  policy: unknown,
+  suffixVerdicts: Record<string, string | null>,
+  log: EntryLog | null,
+): string {
+  const observe =
+    log === null
+      ? ""
+      : `, observe: new DecisionLog(${JSON.stringify({ level: log.level, rate: log.rate })}).observerFor(${JSON.stringify(log.mode)})`;
   return [
     `import { createCors } from "@edge-cors/core";`,
+    ...(log === null ? [] : [`import { DecisionLog } from "@edge-cors/edge/decision-log";`]),
     `import { edgeHandlerFor } from ${JSON.stringify(HANDLER)};`,
     "// Validated at build time by edge-cors; inlined because Lambda@Edge has no environment variables.",
     `const verdicts = ${JSON.stringify(suffixVerdicts)};`,
     "const publicSuffixes = (domain) => (Object.hasOwn(verdicts, domain) ? verdicts[domain] : domain);",
-    `export const handler = edgeHandlerFor(createCors(${JSON.stringify(policy)}, { publicSuffixes }));`,
+    `export const handler = edgeHandlerFor(createCors(${JSON.stringify(policy)}, { publicSuffixes${observe} }));`,
     "",
   ].join("\n");
 }
@@ -183,10 +238,11 @@ function entrySource(policy: unknown, suffixVerdicts: Record<string, string | nu
 export async function buildLambdaEdge(
   options: BuildLambdaEdgeOptions,
 ): Promise<BuildLambdaEdgeResult> {
-  const { policy, suffixVerdicts, warnings } = await loadPolicy(options);
+  const { policy, cors, suffixVerdicts, warnings } = await loadPolicy(options);
+  const log = decisionLogSettings(options, cors);
   const out = await build({
     stdin: {
-      contents: entrySource(policy, suffixVerdicts),
+      contents: entrySource(policy, suffixVerdicts, log),
       resolveDir: fileURLToPath(new URL(".", import.meta.url)),
       sourcefile: "lambda-edge-entry.ts",
       loader: "ts",

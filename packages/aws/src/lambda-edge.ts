@@ -12,6 +12,7 @@
  */
 import { type CorsPolicy, createCors, type PublicSuffixLookup } from "@edge-cors/core";
 import { publicSuffixes } from "@edge-cors/public-suffix";
+import { type DecisionLogOptions, lambdaDecisionObserver } from "./decision-log.ts";
 import { type EdgeHandler, edgeHandlerFor } from "./lambda-edge-handler.ts";
 
 export {
@@ -24,7 +25,8 @@ export {
 /**
  * Compile `policy` once (with the Public Suffix List; throws `CorsConfigError` listing every
  * problem) and return the Lambda@Edge handler. It dispatches on
- * `Records[0].cf.config.eventType`.
+ * `Records[0].cf.config.eventType`. `decisionLog` / `decisionLogRate` set the decision log
+ * (Lambda@Edge has no environment variables; default: on in `mode: "report"` only).
  *
  * @example
  * ```ts
@@ -35,7 +37,10 @@ export {
  */
 export function createEdgeHandler(
   policy: CorsPolicy,
-  options: { publicSuffixes?: PublicSuffixLookup } = {},
+  options: { publicSuffixes?: PublicSuffixLookup } & DecisionLogOptions = {},
 ): EdgeHandler {
-  return edgeHandlerFor(createCors(policy, { publicSuffixes, ...options }));
+  const observe = lambdaDecisionObserver(policy, options, {});
+  return edgeHandlerFor(
+    createCors(policy, { publicSuffixes: options.publicSuffixes ?? publicSuffixes, observe }),
+  );
 }

@@ -33,7 +33,10 @@ import {
   v2ResultHeaders,
   withHeaderChanges,
 } from "./api-gateway.ts";
+import { type DecisionLogOptions, lambdaDecisionObserver } from "./decision-log.ts";
 import { corsHeaderChanges } from "./web.ts";
+
+export type { DecisionLogOptions } from "./decision-log.ts";
 
 /** Events `withCors` understands: payload 1.0 (REST) and 2.0 (HTTP API, function URL). */
 export type LambdaHttpEvent = APIGatewayProxyEvent | APIGatewayProxyEventV2;
@@ -48,7 +51,9 @@ export type LambdaHttpHandler<E, R> = (event: E, context: Context) => R | Promis
 
 /**
  * Wrap `handler` with the CORS policy (compiled once, here: an invalid policy throws
- * `CorsConfigError` at cold start, listing every problem).
+ * `CorsConfigError` at cold start, listing every problem). The decision log (one JSON line per
+ * refused decision on stdout, i.e. CloudWatch) follows `CORS_DECISION_LOG` /
+ * `CORS_DECISION_LOG_RATE`, or `options`; by default it is on in `mode: "report"` only.
  *
  * @example
  * ```ts
@@ -59,8 +64,10 @@ export type LambdaHttpHandler<E, R> = (event: E, context: Context) => R | Promis
 export function withCors<E extends LambdaHttpEvent, R>(
   handler: LambdaHttpHandler<E, R>,
   policy: CorsPolicy,
+  options: DecisionLogOptions = {},
 ): (event: E, context: Context) => Promise<CorsResultFor<E>> {
-  const cors = createCors(policy, { publicSuffixes });
+  const observe = lambdaDecisionObserver(policy, options);
+  const cors = createCors(policy, { publicSuffixes, observe });
   return async (event, context) => {
     if (isPayloadV1(event)) {
       const request = fromV1Event(event);

@@ -4,6 +4,7 @@ export { type BundleJson, bundle } from "./commands/bundle.ts";
 export { type CheckJson, check } from "./commands/check.ts";
 export { EXPLAIN_BASE, type ExplainJson, explain } from "./commands/explain.ts";
 export { type ProbeJson, probe } from "./commands/probe.ts";
+export { type ReportCommandJson, report } from "./commands/report.ts";
 export {
   CliError,
   type CliErrorCode,
@@ -13,4 +14,6 @@ export {
   type Io,
 } from "./io.ts";
 export { type ErrorJson, run } from "./program.ts";
+export type { AcceptJson } from "./report/accept.ts";
+export type { ReportJson } from "./report/summarize.ts";
 export { VERSION } from "./version.ts";

@@ -5,6 +5,7 @@ import { bundle } from "./commands/bundle.ts";
 import { check } from "./commands/check.ts";
 import { explain } from "./commands/explain.ts";
 import { DEFAULT_TIMEOUT_MS, probe } from "./commands/probe.ts";
+import { report } from "./commands/report.ts";
 import { CliError, EXIT_OK, EXIT_USAGE, type Io, oneLine } from "./io.ts";
 import { collect, engineOptions } from "./request-flags.ts";
 import { VERSION } from "./version.ts";
@@ -130,9 +131,37 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .requiredOption("--out <dir>", "output directory (created if missing)")
     .option("--env <name>", "wrangler environment whose CORS_POLICY to use")
     .option("--var <name>", "the wrangler var holding the policy", "CORS_POLICY")
+    .option(
+      "--decision-log <level>",
+      "decision log: refused | all | off (default: refused in report mode, else off)",
+    )
+    .option("--decision-log-rate <n>", "decision log lines per second per instance (default 100)")
     .option("--json", "machine-readable output", false)
     .action(async (target: string, opts, cmd: Command) =>
       setExit(await bundle(target, opts, colorOf(cmd))),
+    );
+
+  program
+    .command("report")
+    .description(
+      "read decision logs (JSON lines, wrangler tail --format json) and count refused decisions by origin, reason and route",
+    )
+    .argument("[file]", "the log file, or - for standard input (default)")
+    .option(
+      "--policy <file>",
+      "with --accept: the policy to add origins to (JSON or wrangler.toml)",
+    )
+    .option(
+      "--accept <origin>",
+      "an origin you recognise, to add to the policy (repeatable)",
+      collect,
+    )
+    .option("--route <path>", "with --accept: add to this route's allowOrigins")
+    .option("--env <name>", "wrangler environment whose CORS_POLICY to use")
+    .option("--var <name>", "the wrangler var holding the policy", "CORS_POLICY")
+    .option("--json", "machine-readable output", false)
+    .action(async (file: string | undefined, opts, cmd: Command) =>
+      setExit(await report(file, opts, colorOf(cmd))),
     );
 
   return program;

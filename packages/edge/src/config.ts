@@ -1,6 +1,13 @@
 import { type Cors, CorsConfigError, loadCors, type PolicyIssue } from "@edge-cors/core";
 import { publicSuffixes } from "@edge-cors/public-suffix";
+import type { DecisionLog } from "./decision-log.ts";
+import {
+  type DecisionLogVars,
+  observerForPolicy,
+  readDecisionLog,
+} from "./decision-log-settings.ts";
 import { DEFAULT_POLICY } from "./default-policy.ts";
+import { isUnset, numberOf } from "./var-values.ts";
 
 /**
  * What to do with the upstream's own `Access-Control-*` response headers.
@@ -12,7 +19,7 @@ import { DEFAULT_POLICY } from "./default-policy.ts";
 export type UpstreamCorsMode = "replace" | "merge";
 
 /** The environment variables the edge layers read (Cloudflare `[vars]`, Deno `Deno.env`). */
-export interface EdgeVars {
+export interface EdgeVars extends DecisionLogVars {
   /** The policy: a JSON string, or an already-parsed object (a TOML table in wrangler.toml). */
   CORS_POLICY?: unknown;
   /** The origin to proxy to, e.g. `https://api.example.com` (a path prefix is kept). */
@@ -36,21 +43,24 @@ export interface EdgeConfig {
   upstreamCors: UpstreamCorsMode;
   /** Accepted but suspicious parts of the policy. */
   warnings: PolicyIssue[];
+  /** The isolate's decision log (CORS_DECISION_LOG…): `cors` is compiled with its observer. */
+  decisionLog: DecisionLog;
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 export const MAX_TIMEOUT_MS = 600_000;
 
-function isUnset(v: unknown): boolean {
-  return v === undefined || v === null || v === "";
-}
-
 /**
  * Load a policy from configuration (a JSON string, or an object such as a TOML table) with the
  * Public Suffix List: compiled once, or every problem with paths prefixed by `source`
- * (e.g. `CORS_POLICY.allowOrigins[1]`). Never throws.
+ * (e.g. `CORS_POLICY.allowOrigins[1]`). With `decisionLog`, the compiled policy tells it every
+ * decision. Never throws.
  */
-export function loadEdgePolicy(input: unknown, source = "CORS_POLICY") {
+export function loadEdgePolicy(
+  input: unknown,
+  source = "CORS_POLICY",
+  decisionLog: DecisionLog | null = null,
+) {
   if (
     typeof input !== "string" &&
     (typeof input !== "object" || input === null || Array.isArray(input))
@@ -67,7 +77,11 @@ export function loadEdgePolicy(input: unknown, source = "CORS_POLICY") {
       warnings: [],
     };
   }
-  return loadCors(input, { source, publicSuffixes });
+  return loadCors(input, {
+    source,
+    publicSuffixes,
+    observe: observerForPolicy(decisionLog, input),
+  });
 }
 
 function readUpstream(value: unknown, issues: PolicyIssue[]): URL | null {
@@ -118,12 +132,7 @@ function readUpstream(value: unknown, issues: PolicyIssue[]): URL | null {
 
 function readTimeout(value: unknown, issues: PolicyIssue[]): number {
   if (isUnset(value)) return DEFAULT_TIMEOUT_MS;
-  const n =
-    typeof value === "number"
-      ? value
-      : typeof value === "string"
-        ? Number(value.trim())
-        : Number.NaN;
+  const n = numberOf(value);
   if (!Number.isInteger(n) || n < 1 || n > MAX_TIMEOUT_MS) {
     issues.push({
       code: "upstream-timeout-invalid",
@@ -154,14 +163,17 @@ function readUpstreamCors(value: unknown, issues: PolicyIssue[]): UpstreamCorsMo
  */
 export function readEdgeConfig(vars: EdgeVars): EdgeConfig {
   const issues: PolicyIssue[] = [];
+  const logIssues: PolicyIssue[] = [];
+  const decisionLog = readDecisionLog(vars, logIssues);
   const fromVar = !isUnset(vars.CORS_POLICY);
   const loaded = fromVar
-    ? loadEdgePolicy(vars.CORS_POLICY, "CORS_POLICY")
-    : loadCors(DEFAULT_POLICY, { publicSuffixes });
+    ? loadEdgePolicy(vars.CORS_POLICY, "CORS_POLICY", decisionLog)
+    : loadEdgePolicy(DEFAULT_POLICY, "", decisionLog);
   if (!loaded.ok) issues.push(...loaded.issues);
   const upstream = readUpstream(vars.UPSTREAM_URL, issues);
   const timeoutMs = readTimeout(vars.UPSTREAM_TIMEOUT_MS, issues);
   const upstreamCors = readUpstreamCors(vars.CORS_UPSTREAM_HEADERS, issues);
+  issues.push(...logIssues);
   if (!loaded.ok || issues.length > 0) throw new CorsConfigError(issues, loaded.warnings);
   const configured = vars.CORS_POLICY;
   return {
@@ -176,5 +188,6 @@ export function readEdgeConfig(vars: EdgeVars): EdgeConfig {
     timeoutMs,
     upstreamCors,
     warnings: [...loaded.warnings],
+    decisionLog,
   };
 }

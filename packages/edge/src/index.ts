@@ -18,6 +18,7 @@ export {
   readEdgeConfig,
   type UpstreamCorsMode,
 } from "./config.ts";
+export * from "./decision-log-entry.ts";
 export { DEFAULT_POLICY } from "./default-policy.ts";
 export { DEMO_MAX_DELAY_MS, demoUpstream } from "./demo-upstream.ts";
 export { type ForwardedFor, stripHopByHop, upstreamRequestHeaders } from "./forward-headers.ts";

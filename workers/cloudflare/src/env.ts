@@ -21,4 +21,10 @@ export interface Env extends EdgeVars {
   CORS_POLICY_KV_KEY?: string;
   /** How long one isolate reuses the policy it read from KV, in ms. Default 15000. */
   CORS_POLICY_KV_TTL_MS?: string | number;
+  /** Decision log: `refused`, `all` or `off` (default: `refused` in report mode, else `off`). */
+  CORS_DECISION_LOG?: string;
+  /** Decision log lines per second per isolate (default 100); the rest are summarised. */
+  CORS_DECISION_LOG_RATE?: string | number;
+  /** Workers Analytics Engine dataset: every decision is also written as a data point. */
+  CORS_ANALYTICS?: AnalyticsEngineDataset;
 }

@@ -1,5 +1,5 @@
 import { type Cors, formatIssues } from "@edge-cors/core";
-import { type EdgeLayer, loadEdgePolicy } from "@edge-cors/edge";
+import { type DecisionLog, type EdgeLayer, loadEdgePolicy } from "@edge-cors/edge";
 
 export const DEFAULT_KV_KEY = "cors-policy";
 export const DEFAULT_KV_TTL_MS = 15_000;
@@ -12,6 +12,8 @@ export interface KvPolicyOptions {
   /** Builds the layer for a validated policy (same upstream settings, new policy). */
   build: (cors: Cors) => EdgeLayer;
   log?: (message: string) => void;
+  /** The isolate's decision log: policies from KV tell it their decisions too. */
+  decisionLog?: DecisionLog | null;
 }
 
 /**
@@ -64,7 +66,7 @@ export class KvPolicy {
     }
     if (text === this.#good?.text || text === this.#refused) return;
     // Compiled once per distinct KV text: a refused text is remembered and not recompiled.
-    const loaded = loadEdgePolicy(text, `KV "${this.#o.key}"`);
+    const loaded = loadEdgePolicy(text, `KV "${this.#o.key}"`, this.#o.decisionLog);
     if (loaded.ok) {
       this.#good = { text, layer: this.#o.build(loaded.cors) };
       this.#refused = null;

@@ -53,6 +53,7 @@ export function buildState(env: Env): WorkerState {
           kv: env.CORS_KV,
           key: env.CORS_POLICY_KV_KEY || DEFAULT_KV_KEY,
           ttlMs: ttl,
+          decisionLog: config.decisionLog,
           build: (cors) => createEdgeLayer({ ...settings, policy: cors }),
         });
   return { ok: true, layer, kv, config };

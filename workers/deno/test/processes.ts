@@ -74,6 +74,8 @@ export function startUpstream(budget = 50, slowMs = 3000): Upstream {
 export interface Layer {
   origin: string;
   output(): string;
+  /** Standard output alone (the decision log's stream). */
+  stdout(): string;
   stop(): Promise<Deno.CommandStatus>;
 }
 
@@ -115,15 +117,17 @@ export async function startLayer(
     stderr: "piped",
   }).spawn();
   let out = "";
-  const drain = (s: ReadableStream<Uint8Array>) =>
+  let stdout = "";
+  const drain = (s: ReadableStream<Uint8Array>, isStdout: boolean) =>
     s.pipeThrough(new TextDecoderStream()).pipeTo(
       new WritableStream({
         write(chunk) {
           if (out.length < 100_000) out += chunk;
+          if (isStdout && stdout.length < 100_000) stdout += chunk;
         },
       }),
     );
-  const drained = Promise.all([drain(child.stdout), drain(child.stderr)]);
+  const drained = Promise.all([drain(child.stdout, true), drain(child.stderr, false)]);
   let exited = false;
   const status = child.status.then((s) => {
     exited = true;
@@ -162,5 +166,5 @@ export async function startLayer(
       await new Promise((r) => setTimeout(r, 50));
     }
   }
-  return { origin: `http://127.0.0.1:${port}`, output: () => out, stop };
+  return { origin: `http://127.0.0.1:${port}`, output: () => out, stdout: () => stdout, stop };
 }

@@ -15,6 +15,9 @@ export interface BundleOptions {
   env?: string;
   var?: string;
   json?: boolean;
+  /** The decision log's level and rate (Lambda@Edge has no variables: they are built in). */
+  decisionLog?: string;
+  decisionLogRate?: string;
 }
 
 /** `--json` output of `bundle`. */
@@ -47,7 +50,13 @@ export async function bundle(target: string, opts: BundleOptions, io: Io): Promi
     output: null,
   };
   try {
-    const r = await buildLambdaEdge({ policy: src.policy, outDir: opts.out });
+    const r = await buildLambdaEdge({
+      policy: src.policy,
+      outDir: opts.out,
+      decisionLog: opts.decisionLog as "refused" | "all" | "off" | undefined,
+      decisionLogRate:
+        opts.decisionLogRate === undefined ? undefined : Number(opts.decisionLogRate),
+    });
     out.ok = true;
     out.policy.warnings = [...r.warnings];
     out.output = { zipPath: r.zipPath, bytes: r.bytes, jsPath: r.jsPath, jsBytes: r.jsBytes };

@@ -30,10 +30,14 @@ export async function runCli(args: string[], color = false): Promise<CliResult> 
   return { code, stdout, stderr };
 }
 
-/** The real bin under Node, as `pnpm exec edge-cors` runs it; killed after 20 s. */
-export function spawnCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+/** The real bin under Node, as `pnpm exec edge-cors` runs it; killed after 20 s. `input` is piped to its stdin. */
+export function spawnCli(
+  args: string[],
+  env: Record<string, string> = {},
+  input?: string,
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    execFile(
+    const child = execFile(
       process.execPath,
       [BIN, ...args],
       {
@@ -47,6 +51,7 @@ export function spawnCli(args: string[], env: Record<string, string> = {}): Prom
         else resolve({ code, stdout, stderr });
       },
     );
+    if (input !== undefined) child.stdin?.end(input);
   });
 }
 
