@@ -84,10 +84,7 @@ class CompiledCors implements Cors {
   /** Hand the decision to onDecision; return the decision header's value (or null). */
   #observe(decision: CorsDecision, request: Request): string | null {
     if (!this.#describe) return null;
-    const described = describeDecision(
-      decision,
-      this.compiled,
-      request.method,
+    const described = describeDecision(decision, this.compiled, request.method, () =>
       rawPathOf(request.url),
     );
     const onDecision = this.compiled.onDecision;

@@ -191,50 +191,138 @@ export function decisionHeaderValue(decision: CorsDecision, reason: string): str
   return out;
 }
 
-/** The public form of a decision: what `explain()` returns and `onDecision` receives. */
+/**
+ * The public form of a decision: what `explain()` returns and `onDecision` receives. The
+ * words, the headers and the path are made when first read, so an observer that skips most
+ * decisions (the edge layers' decision log, at level `refused`) costs next to nothing; a class
+ * with prototype getters is what keeps creating one cheap. `toJSON` gives the plain object.
+ */
+class DescribedDecision implements Decision {
+  readonly kind: Decision["kind"];
+  readonly allowed: boolean;
+  readonly origin: string | null;
+  readonly method: string;
+  readonly route: string | null;
+  readonly refusal: Decision["refusal"];
+  readonly mode: Decision["mode"];
+  status?: number;
+  preflightCache?: Decision["preflightCache"];
+  readonly #decision: CorsDecision;
+  readonly #compiled: CompiledPolicy;
+  readonly #privateNetworkAsked: boolean;
+  #pathOrReader: string | (() => string);
+  #words: { reason: string; fix: string | null } | undefined;
+  #reasons: string[] | undefined;
+  #headers: Record<string, string> | undefined;
+
+  constructor(
+    decision: CorsDecision,
+    compiled: CompiledPolicy,
+    method: string,
+    pathOrReader: string | (() => string),
+    privateNetworkAsked: boolean,
+  ) {
+    const rules = decision.rules;
+    this.kind = decision.kind;
+    this.allowed = decision.allowed;
+    this.origin = decision.origin;
+    this.method = decision.requestedMethod ?? method;
+    this.route = rules.route;
+    this.refusal =
+      decision.refusal === null ? null : { code: decision.refusal, name: decision.refusedName };
+    this.mode = compiled.mode;
+    this.#decision = decision;
+    this.#compiled = compiled;
+    this.#pathOrReader = pathOrReader;
+    this.#privateNetworkAsked = privateNetworkAsked;
+    const status = answerStatus(decision);
+    if (status !== null) this.status = status;
+    if (decision.kind === "preflight" && decision.allowed) {
+      const caches = effectiveCacheSeconds(rules.maxAge ?? undefined);
+      this.preflightCache = { maxAge: rules.maxAge, ...caches };
+    }
+  }
+
+  /** The path the routes were matched on (read from the request when first wanted). */
+  get path(): string {
+    if (typeof this.#pathOrReader !== "string") this.#pathOrReader = this.#pathOrReader();
+    return this.#pathOrReader;
+  }
+
+  #said(): { reason: string; fix: string | null } {
+    this.#words ??= reasonAndFix(this.#decision, this.#compiled, this.path);
+    return this.#words;
+  }
+
+  get reason(): string {
+    return this.#said().reason;
+  }
+
+  get fix(): string | null {
+    return this.#said().fix;
+  }
+
+  get reasons(): string[] {
+    if (this.#reasons === undefined) {
+      const { reason, fix } = this.#said();
+      const decision = this.#decision;
+      this.#reasons = [
+        fix === null ? reason : `${reason}: ${fix}`,
+        ...consequences(decision, this.#compiled.mode),
+      ];
+      if (
+        decision.kind === "preflight" &&
+        decision.allowed &&
+        this.#privateNetworkAsked &&
+        !decision.rules.allowPrivateNetwork
+      ) {
+        this.#reasons.push(
+          "Access-Control-Request-Private-Network: true was not granted: set allowPrivateNetwork: true if this server is on a private network",
+        );
+      }
+    }
+    return this.#reasons;
+  }
+
+  get headers(): Record<string, string> {
+    if (this.#headers === undefined) {
+      const decision = this.#decision;
+      const value = decision.rules.decisionHeader
+        ? decisionHeaderValue(decision, this.reason)
+        : null;
+      this.#headers = inReadingOrder(decisionHeaders(decision, value));
+    }
+    return this.#headers;
+  }
+
+  toJSON(): Decision {
+    const plain: Decision = {
+      kind: this.kind,
+      allowed: this.allowed,
+      origin: this.origin,
+      method: this.method,
+      path: this.path,
+      route: this.route,
+      refusal: this.refusal,
+      reason: this.reason,
+      fix: this.fix,
+      reasons: this.reasons,
+      headers: this.headers,
+      mode: this.mode,
+    };
+    if (this.status !== undefined) plain.status = this.status;
+    if (this.preflightCache !== undefined) plain.preflightCache = this.preflightCache;
+    return plain;
+  }
+}
+
+/** The public form of a decision (see `DescribedDecision`). */
 export function describeDecision(
   decision: CorsDecision,
   compiled: CompiledPolicy,
   method: string,
-  path: string,
+  pathOrReader: string | (() => string),
   privateNetworkAsked = false,
 ): Decision {
-  const { reason, fix } = reasonAndFix(decision, compiled, path);
-  const rules = decision.rules;
-  const headerValue = rules.decisionHeader ? decisionHeaderValue(decision, reason) : null;
-  const described: Decision = {
-    kind: decision.kind,
-    allowed: decision.allowed,
-    origin: decision.origin,
-    method: decision.requestedMethod ?? method,
-    path,
-    route: rules.route,
-    refusal:
-      decision.refusal === null ? null : { code: decision.refusal, name: decision.refusedName },
-    reason,
-    fix,
-    reasons: [
-      fix === null ? reason : `${reason}: ${fix}`,
-      ...consequences(decision, compiled.mode),
-    ],
-    headers: inReadingOrder(decisionHeaders(decision, headerValue)),
-    mode: compiled.mode,
-  };
-  const status = answerStatus(decision);
-  if (status !== null) described.status = status;
-  if (decision.kind === "preflight" && decision.allowed) {
-    const caches = effectiveCacheSeconds(rules.maxAge ?? undefined);
-    described.preflightCache = { maxAge: rules.maxAge, ...caches };
-  }
-  if (
-    decision.kind === "preflight" &&
-    decision.allowed &&
-    privateNetworkAsked &&
-    !rules.allowPrivateNetwork
-  ) {
-    described.reasons.push(
-      "Access-Control-Request-Private-Network: true was not granted: set allowPrivateNetwork: true if this server is on a private network",
-    );
-  }
-  return described;
+  return new DescribedDecision(decision, compiled, method, pathOrReader, privateNetworkAsked);
 }
