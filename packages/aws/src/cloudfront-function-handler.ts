@@ -49,7 +49,7 @@ function headerValue(headers: CloudFrontFunctionsHeaders, name: string): string 
 /** The parts of a compiled policy the function inlines. */
 export type FunctionPlans = Pick<
   CompiledPolicy,
-  "base" | "patterns" | "routes" | "ambiguous" | "pathCase"
+  "base" | "patterns" | "routes" | "ambiguous" | "pathCase" | "foldPatterns"
 >;
 
 /** The handler for a compiled policy with routes (no origin predicate). */

@@ -123,14 +123,19 @@ async function compileForFunction(options: BuildCloudFrontFunctionOptions) {
   if (failure !== null)
     throw new CorsConfigError([...failure.issues, ...refusals], failure.warnings);
   if (refusals.length > 0) throw new CorsConfigError(refusals, loaded!.warnings);
-  const { base, patterns, routes, ambiguous, pathCase } = loaded!.cors.compiled;
+  const { base, patterns, routes, ambiguous, pathCase, foldPatterns } = loaded!.cors.compiled;
   // Without routes the function answers from the top level alone: no route-matching code.
   const plans =
     patterns.length === 0
       ? { base: answering(base) }
       : {
           base: answering(base),
-          patterns: patterns.map(({ literal, prefix, all }) => ({ literal, prefix, all })),
+          patterns: patterns.map(({ literal, folded, prefix, all }) => ({
+            literal,
+            folded,
+            prefix,
+            all,
+          })),
           routes: routes.map(answering),
           // An ambiguous path is refused before anything else of its rules is read.
           ambiguous: {
@@ -139,6 +144,7 @@ async function compileForFunction(options: BuildCloudFrontFunctionOptions) {
             preflightVary: ambiguous.preflightVary,
           } as unknown as RouteRules,
           pathCase,
+          foldPatterns,
         };
   return { plans, warnings: loaded!.warnings };
 }

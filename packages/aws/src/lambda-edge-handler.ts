@@ -10,7 +10,7 @@
  * This module does not load the Public Suffix List: the build (`@edge-cors/aws/build`) checks
  * the policy against it and inlines the verdicts, so the zip stays small.
  */
-import type { Cors } from "@edge-cors/core";
+import type { Cors, RequestOptions } from "@edge-cors/core";
 import type {
   CloudFrontRequest,
   CloudFrontRequestEvent,
@@ -54,11 +54,20 @@ export function edgeHandlerFor(cors: Cors): EdgeHandler {
 type RequestRecord = CloudFrontRequestEvent["Records"][number]["cf"];
 type ResponseRecord = CloudFrontResponseEvent["Records"][number]["cf"];
 
+/**
+ * The request as CloudFront forwards it: the `uri` as the viewer sent it (the Web Request's URL
+ * is normalised by the URL parser, which would hide `..`, `%2e` and `\` from route matching).
+ */
+function asForwarded(cfRequest: CloudFrontRequest): RequestOptions {
+  const uri = cfRequest.uri ?? "/";
+  return { path: uri.startsWith("/") ? uri : `/${uri}` };
+}
+
 /** viewer-request / origin-request: answer a preflight, forward everything else untouched. */
 async function answerPreflight(cors: Cors, cfRequest: CloudFrontRequest): Promise<EdgeResult> {
   const request = fromCloudFrontRequest(cfRequest);
   if (request === null) return cfRequest;
-  const answer = await cors.preflight(request);
+  const answer = await cors.preflight(request, asForwarded(cfRequest));
   return answer === null ? cfRequest : toCloudFrontResponse(answer);
 }
 
@@ -72,7 +81,13 @@ async function decorateResponse(
   if (request === null) return response;
   response.headers ??= {};
   const before = fromCloudFrontHeaders(response.headers);
-  const changes = await corsHeaderChanges(cors, request, Number(response.status), before);
+  const changes = await corsHeaderChanges(
+    cors,
+    request,
+    Number(response.status),
+    before,
+    asForwarded(cfRequest),
+  );
   applyToCloudFrontHeaders(response.headers, changes);
   return response;
 }

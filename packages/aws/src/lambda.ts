@@ -38,6 +38,12 @@ import { corsHeaderChanges } from "./web.ts";
 
 export type { DecisionLogOptions } from "./decision-log.ts";
 
+/** A raw event path as routes read it: "/" when absent, a leading "/" added. */
+function rawPathOf(path: string | undefined | null): string {
+  if (typeof path !== "string" || path === "") return "/";
+  return path.startsWith("/") ? path : `/${path}`;
+}
+
 /** Events `withCors` understands: payload 1.0 (REST) and 2.0 (HTTP API, function URL). */
 export type LambdaHttpEvent = APIGatewayProxyEvent | APIGatewayProxyEventV2;
 
@@ -71,7 +77,9 @@ export function withCors<E extends LambdaHttpEvent, R>(
   return async (event, context) => {
     if (isPayloadV1(event)) {
       const request = fromV1Event(event);
-      const answer = request === null ? null : await cors.preflight(request);
+      // Routes are matched on the path as the function received it, not the URL's normalised one.
+      const forwarded = { path: rawPathOf(event.path) };
+      const answer = request === null ? null : await cors.preflight(request, forwarded);
       if (answer !== null) return (await toV1Result(answer)) as CorsResultFor<E>;
       const result: unknown = await handler(event, context);
       // Not a 1.0 result (API Gateway answers 502 for it) or no Request: left as it is.
@@ -81,18 +89,26 @@ export function withCors<E extends LambdaHttpEvent, R>(
         request,
         result.statusCode,
         v1ResultHeaders(result),
+        forwarded,
       );
       return withHeaderChanges(result, changes) as CorsResultFor<E>;
     }
     if (isPayloadV2(event)) {
       const request = fromV2Event(event);
-      const answer = request === null ? null : await cors.preflight(request);
+      const forwarded = { path: rawPathOf(event.rawPath) };
+      const answer = request === null ? null : await cors.preflight(request, forwarded);
       if (answer !== null) return (await toV2Result(answer)) as CorsResultFor<E>;
       const result: unknown = await handler(event, context);
       if (request === null) return result as CorsResultFor<E>;
       const structured = structuredV2Result(result);
       const status = structured.statusCode ?? 200;
-      const changes = await corsHeaderChanges(cors, request, status, v2ResultHeaders(structured));
+      const changes = await corsHeaderChanges(
+        cors,
+        request,
+        status,
+        v2ResultHeaders(structured),
+        forwarded,
+      );
       return withHeaderChanges(structured, changes) as CorsResultFor<E>;
     }
     // Not an HTTP event (a direct invoke, a queue message): nothing to translate.

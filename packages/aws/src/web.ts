@@ -3,7 +3,7 @@
  * Lambda@Edge handler and the Lambda wrapper. Nothing here decides anything about CORS:
  * the core's `preflight` and `decorate` do, on the Web objects built here.
  */
-import type { Cors } from "@edge-cors/core";
+import type { Cors, RequestOptions } from "@edge-cors/core";
 
 /** Append one header; a value a Web `Headers` refuses (control bytes) is skipped, never a 5xx. */
 export function appendHeader(headers: Headers, name: string, value: string): void {
@@ -87,9 +87,10 @@ export async function corsHeaderChanges(
   request: Request,
   status: number,
   headers: Headers,
+  options?: RequestOptions,
 ): Promise<Map<string, string | null>> {
   const shell = new Response(null, { status: shellStatus(status), headers });
-  const decorated = (await cors.decorate(request, shell)).headers;
+  const decorated = (await cors.decorate(request, shell, options)).headers;
   const changes = new Map<string, string | null>();
   for (const [name] of decorated) {
     const value = decorated.get(name);

@@ -12,7 +12,7 @@ import { compileNames, type NameSet } from "./names.ts";
 import { compileOrigins, type OriginMatcher, type PublicSuffixLookup } from "./origins.ts";
 import type { PathCase } from "./paths.ts";
 import type { CorsPolicy, Decision } from "./policy.ts";
-import { compilePathPattern, type PathPattern } from "./routes.ts";
+import { compilePathPattern, type PathPattern, patternsFold } from "./routes.ts";
 
 /** A compiled `allowMethods` or `allowHeaders`: the names, and how a preflight answer says them. */
 export interface CompiledNameList {
@@ -62,6 +62,8 @@ export interface CompiledPolicy {
   /** Refusing rules for paths whose readings select different routes (see `selectRoute`). */
   ambiguous: RouteRules;
   pathCase: PathCase;
+  /** Route patterns are also matched in lower case (see `patternsFold`). */
+  foldPatterns: boolean;
   mode: "enforce" | "report";
   onDecision: ((decision: Decision) => void) | null;
 }
@@ -454,6 +456,7 @@ function compileUnchecked(
     routes,
     ambiguous: ambiguousRules([base, ...routes]),
     pathCase,
+    foldPatterns: patternsFold(patterns, pathCase),
     mode: mode === "report" ? "report" : "enforce",
     onDecision: observers(
       typeof top.onDecision === "function" ? (top.onDecision as (d: Decision) => void) : null,

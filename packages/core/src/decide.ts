@@ -50,12 +50,9 @@ export interface CorsDecision {
 
 /** Does the comma-separated `list` hold `token` (ASCII case-insensitive, lower-case `token`)? */
 function hasToken(list: string | null, token: string): boolean {
-  return (
-    list
-      ?.toLowerCase()
-      .split(",")
-      .some((item) => item.trim() === token) ?? false
-  );
+  if (list === null) return false;
+  for (const item of list.toLowerCase().split(",")) if (item.trim() === token) return true;
+  return false;
 }
 
 /**
@@ -102,7 +99,7 @@ export function rulesForUrl(compiled: CompiledPolicy, url: string): RouteRules {
 /** The rules for a raw path (as sent, without the query). */
 export function rulesForPath(compiled: CompiledPolicy, rawPath: string): RouteRules {
   if (compiled.patterns.length === 0) return compiled.base;
-  const index = selectRoute(compiled.patterns, rawPath, compiled.pathCase);
+  const index = selectRoute(compiled.patterns, rawPath, compiled.pathCase, compiled.foldPatterns);
   if (index === AMBIGUOUS) return compiled.ambiguous;
   return index < 0 ? compiled.base : compiled.routes[index]!;
 }
@@ -202,9 +199,6 @@ export function decide(
   // No Origin: not a CORS request. An OPTIONS with Origin but no Access-Control-Request-Method
   // is an actual request (a script's own OPTIONS, after its preflight), decided like any other.
   if (origin === null) return decision;
-  decision.allowed = true;
-  if (kind === "websocket" && !rules.checkWebSocketOrigin && !rules.ambiguous) return decision;
-  decision.allowed = false;
   if (rules.ambiguous) return refused(decision, "path-ambiguous", null);
   if (!originOk) return refused(decision, originRefusal(origin), null);
   if (kind === "preflight") {

@@ -7,7 +7,7 @@ import type { CompiledPolicy, RouteRules } from "./compile.ts";
 import type { CorsDecision } from "./decide.ts";
 import { ACRH_MAX_EMPTY, ACRH_MAX_LENGTH, ACRH_MAX_OWS } from "./names.ts";
 import { MAX_ORIGIN_LENGTH } from "./origins.ts";
-import { canonicalPath, MAX_PATH_LENGTH, pathInterpretations } from "./paths.ts";
+import { canonicalPath, MAX_ROUTED_PATH_LENGTH, pathInterpretations } from "./paths.ts";
 import type { Decision } from "./policy.ts";
 import { answerStatus, DECISION_HEADER, decisionHeaders } from "./render.ts";
 import { firstMatch } from "./routes.ts";
@@ -85,9 +85,7 @@ function reasonAndFix(
       };
     case "websocket":
       return {
-        reason: rules.checkWebSocketOrigin
-          ? `WebSocket handshake from ${clip(origin!)} allowed by ${grantedBy(rules)}: passed on untouched`
-          : "WebSocket handshake passed on untouched: checkWebSocketOrigin is false",
+        reason: `WebSocket handshake from ${clip(origin!)} allowed by ${grantedBy(rules)}: passed on, a 101 comes back untouched`,
         fix: null,
       };
     case "plain-options":
@@ -116,7 +114,7 @@ function ambiguousPath(compiled: CompiledPolicy, path: string): { reason: string
   const readings = pathInterpretations(path, compiled.pathCase);
   if (readings === null) {
     return {
-      reason: `The path is longer than ${MAX_PATH_LENGTH} characters, too long to match routes on: refused`,
+      reason: `The path is longer than ${MAX_ROUTED_PATH_LENGTH} characters and not plain, too long to match routes on: refused`,
       fix: "shorten the path",
     };
   }
@@ -147,10 +145,12 @@ function consequences(decision: CorsDecision, mode: "enforce" | "report"): strin
     );
   } else if (decision.kind === "preflight") {
     out.push("Preflight refused with 403 and no grant headers; it never reaches the app");
-  } else if (decision.kind === "websocket" && !decision.allowed) {
+  } else if (decision.kind === "websocket" && !decision.allowed && rules.checkWebSocketOrigin) {
     out.push(
       "WebSocket handshake refused with 403 before it reaches the app: no CORS check protects a WebSocket, so edge-cors checks its Origin (checkWebSocketOrigin)",
     );
+  } else if (decision.kind === "websocket" && !decision.allowed) {
+    out.push("WebSocket handshake passed on anyway: checkWebSocketOrigin is false");
   } else if (decision.kind === "actual" && !decision.allowed) {
     out.push(
       "Passed on to the app; the response gets no grant headers, so the browser blocks the script from reading it",

@@ -1,6 +1,6 @@
 export type { CompileOptions } from "./compile.ts";
 export { validatePolicy } from "./compile.ts";
-export { type Cors, corsFromCompiled, type Next } from "./cors.ts";
+export { type Cors, corsFromCompiled, type Next, type RequestOptions } from "./cors.ts";
 export { isWebSocketHandshake } from "./decide.ts";
 export {
   CorsConfigError,
@@ -27,6 +27,7 @@ export {
   canonicalPath,
   forwardingProblem,
   MAX_PATH_LENGTH,
+  MAX_ROUTED_PATH_LENGTH,
   pathInterpretations,
   rawPathOf,
 } from "./paths.ts";

@@ -14,8 +14,15 @@
  * Every function here is a single bounded pass over characters: no regex runs on a path.
  */
 
-/** Paths longer than this are not interpreted: they are ambiguous (refused) in bounded time. */
+/** The longest path the edge layer forwards (longer ones are a 400). */
 export const MAX_PATH_LENGTH = 8192;
+
+/**
+ * The longest path whose readings are computed for route matching. A longer path that is not
+ * plain (see {@link isPlainPath}) is ambiguous — refused — so that a hostile path costs a
+ * bounded amount of work (about 20 linear passes over at most this many characters).
+ */
+export const MAX_ROUTED_PATH_LENGTH = 2048;
 
 const SLASH = 47;
 const BACKSLASH = 92;
@@ -76,6 +83,16 @@ function percentDecode(path: string, set: DecodeSet): string {
   let out = "";
   let from = 0;
   for (let i = path.indexOf("%"); i >= 0 && i + 2 < path.length; i = path.indexOf("%", i + 1)) {
+    // IIS (http.sys, PercentUAllowed) also decodes %uNNNN: a server that decodes everything does.
+    if (set === "all" && (path.charCodeAt(i + 1) | 32) === 117 /* u */ && i + 5 < path.length) {
+      const unit = unicodeEscape(path, i + 2);
+      if (unit >= 0) {
+        out += path.slice(from, i) + String.fromCharCode(unit);
+        i += 5;
+        from = i + 1;
+        continue;
+      }
+    }
     const high = hexValue(path.charCodeAt(i + 1));
     const low = hexValue(path.charCodeAt(i + 2));
     if (high < 0 || low < 0) continue;
@@ -91,6 +108,17 @@ function percentDecode(path: string, set: DecodeSet): string {
     from = i + 1;
   }
   return out + path.slice(from);
+}
+
+/** The value of the four hex digits at `at`, or -1. */
+function unicodeEscape(path: string, at: number): number {
+  let value = 0;
+  for (let k = 0; k < 4; k++) {
+    const digit = hexValue(path.charCodeAt(at + k));
+    if (digit < 0) return -1;
+    value = value * 16 + digit;
+  }
+  return value;
 }
 
 /** `.` or `..` once `%2e` is read as a dot (WHATWG URL: `.%2E`, `%2e%2e`, …); else "". */
@@ -183,14 +211,16 @@ export function isPlainPath(rawPath: string, pathCase: PathCase): boolean {
  * - decode everything once, or twice, then normalise (servers and proxy chains that
  *   percent-decode before routing: `%2F` becomes a separator; a `%00` kept, or ending the path);
  * - the same with `;params` stripped from each segment (Servlet containers: `/admin;x=1`),
- *   and with a trailing slash dropped (Express without strict routing, `posixpath.normpath`);
+ *   with a trailing slash dropped (Express without strict routing, `posixpath.normpath`), and
+ *   with a format suffix dropped (`/api/users.json`: Rails, Spring MVC); `%uNNNN` decodes too
+ *   (IIS);
  * - each of these case-folded, unless `pathCase` says how the server compares paths
  *   (`"insensitive"`: only the folded forms; `"sensitive"`: never).
  *
- * Returns `null` for a path longer than {@link MAX_PATH_LENGTH}: too long to interpret.
+ * Returns `null` for a path longer than {@link MAX_ROUTED_PATH_LENGTH}: too long to interpret.
  */
 export function pathInterpretations(rawPath: string, pathCase: PathCase): string[] | null {
-  if (rawPath.length > MAX_PATH_LENGTH) return null;
+  if (rawPath.length > MAX_ROUTED_PATH_LENGTH) return null;
   const canonical = canonicalPath(rawPath);
   const decodedOnce = percentDecode(rawPath, "all");
   const decodedTwice = percentDecode(decodedOnce, "all");
@@ -198,6 +228,7 @@ export function pathInterpretations(rawPath: string, pathCase: PathCase): string
     rawPath,
     normalizeSegments(rawPath, false, false),
     percentDecode(rawPath, "decode-uri"),
+    canonical,
   ];
   // Decoded NULs: kept (Python), or the end of the path (C-string servers).
   const cut = (path: string) => {
@@ -212,10 +243,14 @@ export function pathInterpretations(rawPath: string, pathCase: PathCase): string
         normalizeSegments(decoded, true, false, backslash),
         normalizeSegments(decoded, true, true, backslash),
       );
-  // Servers that drop a trailing slash (Express without strict routing, posixpath.normpath).
+  // Servers that drop a trailing slash (Express without strict routing, posixpath.normpath),
+  // and frameworks that route a format suffix to the same handler (Rails `(.:format)`,
+  // Spring MVC's suffix matching): `/api/users.json` is `/api/users` to them.
   for (let i = 3, normalized = forms.length; i < normalized; i++) {
     const form = forms[i]!;
     if (form.length > 1 && form.endsWith("/")) forms.push(form.slice(0, -1));
+    const dot = form.lastIndexOf(".");
+    if (dot > form.lastIndexOf("/") + 1) forms.push(form.slice(0, dot));
   }
   const distinct: string[] = [];
   for (const form of forms) {

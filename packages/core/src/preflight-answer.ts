@@ -1,6 +1,7 @@
 import type { CompiledPolicy, RouteRules } from "./compile.ts";
-import { classify, decide, type HeaderSource, originListed, rulesForPath } from "./decide.ts";
+import { classify, decide, type HeaderSource, originListed } from "./decide.ts";
 import { answerHeaders, answerStatus } from "./render.ts";
+import { AMBIGUOUS, routeByReadings } from "./routes.ts";
 
 /** A request as plain values, for runtimes that have no `Request`/`Headers` (CloudFront Functions). */
 export interface PlainRequest {
@@ -37,8 +38,19 @@ export function answerWithRules(rules: RouteRules, request: PlainRequest): Plain
  * refuses every origin; code generators refuse predicates at build time).
  */
 export function answerPlainRequest(
-  compiled: Pick<CompiledPolicy, "base" | "patterns" | "routes" | "ambiguous" | "pathCase">,
+  compiled: Pick<
+    CompiledPolicy,
+    "base" | "patterns" | "routes" | "ambiguous" | "pathCase" | "foldPatterns"
+  >,
   request: PlainRequest,
 ): PlainAnswer | null {
-  return answerWithRules(rulesForPath(compiled as CompiledPolicy, request.path), request);
+  const index = routeByReadings(
+    compiled.patterns,
+    request.path,
+    compiled.pathCase,
+    compiled.foldPatterns,
+  );
+  const rules =
+    index === AMBIGUOUS ? compiled.ambiguous : index < 0 ? compiled.base : compiled.routes[index]!;
+  return answerWithRules(rules, request);
 }

@@ -81,17 +81,26 @@ export function fixedPreflightHeaders(rules: RouteRules, set: HeaderSink): void 
   set.set("vary", rules.preflightVary);
 }
 
+/**
+ * A WebSocket handshake edge-cors refuses itself: from an origin the rules do not allow, with
+ * `checkWebSocketOrigin` on. Any other handshake goes on to the app.
+ */
+function refusesHandshake(decision: CorsDecision): boolean {
+  return decision.kind === "websocket" && !decision.allowed && decision.rules.checkWebSocketOrigin;
+}
+
 /** The status edge-cors answers with itself, or `null` when the request goes on to the app. */
 export function answerStatus(decision: CorsDecision): number | null {
   if (decision.kind === "preflight") return decision.allowed ? PREFLIGHT_OK_STATUS : REFUSED_STATUS;
-  if (decision.kind === "websocket" && !decision.allowed) return REFUSED_STATUS;
+  if (refusesHandshake(decision)) return REFUSED_STATUS;
   return null;
 }
 
 /** The headers of edge-cors's own answer (a preflight, a refused handshake), as a record. */
 export function answerHeaders(decision: CorsDecision): Record<string, string> {
   const sink = recordSink();
-  if (decision.kind === "websocket") sink.set("vary", "Origin");
+  if (decision.kind === "websocket")
+    sink.set("vary", "Origin"); // a refused handshake
   else if (!decision.allowed) sink.set("vary", decision.rules.preflightVary);
   else {
     fixedPreflightHeaders(decision.rules, sink);
@@ -111,14 +120,13 @@ export function decisionHeaders(
 ): Record<string, string> {
   const answered = answerStatus(decision) !== null;
   const headers: Record<string, string> = answered ? answerHeaders(decision) : {};
-  if (!answered && decision.kind !== "websocket") {
+  if (!answered) {
     if (decision.rules.varyOrigin) headers.vary = "Origin";
     const sink = recordSink();
     actualGrant(decision, sink);
     Object.assign(headers, sink.headers);
   }
-  if (decisionHeader !== null && (decision.kind !== "websocket" || !decision.allowed))
-    headers[DECISION_HEADER] = decisionHeader;
+  if (decisionHeader !== null) headers[DECISION_HEADER] = decisionHeader;
   return headers;
 }
 
@@ -177,14 +185,16 @@ function writeDecoration(
  * the request). Mutates the headers in place; copies the response only when its headers are
  * immutable (a `fetch()` result, `Response.redirect()`). Every status gets them, 3xx included
  * (https://fetch.spec.whatwg.org/#http-fetch runs the CORS check on redirects too). A
- * WebSocket handshake's response is left untouched.
+ * `101 Switching Protocols` to a WebSocket handshake is left untouched.
  */
 export function decorateResponse(
   response: Response,
   decision: CorsDecision,
   decisionHeader: string | null,
 ): Response {
-  if (decision.kind === "websocket") return response;
+  // A handshake the app accepted (101) is the connection itself; any other answer to a
+  // handshake-shaped request is an ordinary response, decorated (and varied) as one.
+  if (decision.kind === "websocket" && response.status === 101) return response;
   try {
     writeDecoration(response.headers, decision, decisionHeader);
     return response;

@@ -10,6 +10,8 @@ export interface PathPattern {
    * `/prefix/*` the prefix (`"/prefix"` matches it and everything under `"/prefix/"`).
    */
   literal: string;
+  /** `literal` in lower case, for servers that compare paths case-insensitively. */
+  folded: string;
   /** `/prefix/*`. */
   prefix: boolean;
   /** `*`: every path. */
@@ -36,7 +38,7 @@ export function compilePathPattern(
     });
     return null;
   }
-  if (value === "*") return { path: value, literal: "", prefix: false, all: true };
+  if (value === "*") return { path: value, literal: "", folded: "", prefix: false, all: true };
   const star = value.indexOf("*");
   let shapeOk = value.startsWith("/") && (star === -1 || star === value.length - 1);
   if (star !== -1 && !value.endsWith("/*")) shapeOk = false;
@@ -55,21 +57,34 @@ export function compilePathPattern(
   }
   const literal = star === -1 ? value : value.slice(0, -2);
   const canonical = canonicalPath(literal);
-  if (canonical !== literal && literal !== "") {
+  // A pattern must read the same way the request paths it is matched against are read: no dot
+  // segments or "//" (collapsed), and no trailing slash (servers without strict routing drop it).
+  const trailing = literal.endsWith("/") && (literal.length > 1 || star !== -1);
+  if ((canonical !== literal && literal !== "") || trailing) {
+    const fixed =
+      canonical.length > 1 && canonical.endsWith("/") ? canonical.slice(0, -1) : canonical;
     sink.errors.push({
       code: "route-path-not-canonical",
       path: at,
-      message: `"${value}" holds dot segments or "//", which servers read differently: write "${canonical}${star === -1 ? "" : "/*"}"`,
+      message: trailing
+        ? `"${value}" ends in "/" before its end or "*": servers without strict routing read "${fixed}" and "${fixed}/" as one path. Write "${fixed}${star === -1 ? "" : "/*"}" (a request for "${fixed}/" then matches both readings, or is refused as ambiguous)`
+        : `"${value}" holds dot segments or "//", which servers read differently: write "${fixed}${star === -1 ? "" : "/*"}"`,
     });
     return null;
   }
-  const folded = pathCase === "insensitive" ? literal.toLowerCase() : literal;
-  return { path: value, literal: folded, prefix: star !== -1, all: false };
+  const lower = literal.toLowerCase();
+  return {
+    path: value,
+    literal: pathCase === "insensitive" ? lower : literal,
+    folded: lower,
+    prefix: star !== -1,
+    all: false,
+  };
 }
 
-function patternMatches(pattern: PathPattern, path: string): boolean {
+function patternMatches(pattern: PathPattern, path: string, folded: boolean): boolean {
   if (pattern.all) return true;
-  const prefix = pattern.literal;
+  const prefix = folded ? pattern.folded : pattern.literal;
   if (!pattern.prefix) return path === prefix;
   return (
     path.startsWith(prefix) &&
@@ -77,10 +92,24 @@ function patternMatches(pattern: PathPattern, path: string): boolean {
   );
 }
 
-/** The index of the first pattern matching `path`, or -1 (the top level). */
-export function firstMatch(patterns: readonly PathPattern[], path: string): number {
-  for (let i = 0; i < patterns.length; i++) if (patternMatches(patterns[i]!, path)) return i;
+/**
+ * The index of the first pattern matching `path`, or -1 (the top level). `folded`: compare
+ * with the patterns in lower case, as a case-insensitive server does (`path` is a folded
+ * reading then).
+ */
+export function firstMatch(patterns: readonly PathPattern[], path: string, folded = false): number {
+  for (let i = 0; i < patterns.length; i++)
+    if (patternMatches(patterns[i]!, path, folded)) return i;
   return -1;
+}
+
+/**
+ * Do patterns need case-insensitive matching too? When the server's case handling is not
+ * known and a pattern holds upper case (`/Admin/*`): a case-insensitive server routes
+ * `/admin/users` there.
+ */
+export function patternsFold(patterns: readonly PathPattern[], pathCase: PathCase): boolean {
+  return pathCase === undefined && patterns.some((pattern) => pattern.folded !== pattern.literal);
 }
 
 /** {@link selectRoute}'s answer when the readings of a path select different routes. */
@@ -95,12 +124,30 @@ export function selectRoute(
   patterns: readonly PathPattern[],
   rawPath: string,
   pathCase: PathCase,
+  foldPatterns = patternsFold(patterns, pathCase),
 ): number {
-  if (isPlainPath(rawPath, pathCase)) return firstMatch(patterns, rawPath);
+  if (!foldPatterns && isPlainPath(rawPath, pathCase)) return firstMatch(patterns, rawPath);
+  return routeByReadings(patterns, rawPath, pathCase, foldPatterns);
+}
+
+/**
+ * {@link selectRoute} without its fast path for plain paths: the same answer, always from every
+ * reading (the CloudFront Function uses it: it has room for the rule, not for the shortcut).
+ */
+export function routeByReadings(
+  patterns: readonly PathPattern[],
+  rawPath: string,
+  pathCase: PathCase,
+  foldPatterns: boolean,
+): number {
   const readings = pathInterpretations(rawPath, pathCase);
   if (readings === null) return AMBIGUOUS;
   const chosen = firstMatch(patterns, readings[0]!);
-  for (let i = 1; i < readings.length; i++)
-    if (firstMatch(patterns, readings[i]!) !== chosen) return AMBIGUOUS;
+  for (let i = 0; i < readings.length; i++) {
+    const reading = readings[i]!;
+    if (i > 0 && firstMatch(patterns, reading) !== chosen) return AMBIGUOUS;
+    if (foldPatterns && firstMatch(patterns, reading.toLowerCase(), true) !== chosen)
+      return AMBIGUOUS;
+  }
   return chosen;
 }

@@ -125,7 +125,8 @@ async function run(
 ): Promise<Response | undefined> {
   const cors = pending instanceof Promise ? await pending : pending;
   const request = c.req.raw;
-  const answer = await cors.preflight(request, c);
+  const options = { context: c };
+  const answer = await cors.preflight(request, options);
   if (answer !== null) {
     // An allowMethods function sees the Origin: its answer varies on Origin even under "*".
     const vary = variesOnOrigin
@@ -137,7 +138,7 @@ async function run(
     return answer;
   }
   await next();
-  const decorated = await cors.decorate(request, c.res, c);
+  const decorated = await cors.decorate(request, c.res, options);
   // The core copies a response whose headers are immutable.
   if (decorated !== c.res) setResponse(c, decorated);
   return undefined;
