@@ -253,6 +253,16 @@ export function compileOrigins(
       });
       continue;
     }
+    if (wildSub && host.endsWith(".")) {
+      // A fully qualified host ("example.com.") is another origin to browsers; the matcher
+      // never matches one, and the Public Suffix List does not know the spelling.
+      sink.errors.push({
+        code: "origin-not-serialized",
+        path: at,
+        message: `"${entry}" ends with a dot: write the pattern without it`,
+      });
+      continue;
+    }
     if (wildSub) {
       const suffix = host.slice(2);
       if (!checkPattern(entry, suffix, credentials, publicSuffixes, suffixVerdicts, at, sink))

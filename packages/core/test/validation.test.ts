@@ -195,6 +195,23 @@ const invalid: Array<[string, unknown, string[], string?]> = [
     ["routes[0].path"],
   ],
   ["pathCase invalid", { allowOrigins: [A], pathCase: "mixed" }, ["pathCase"]],
+  // Red team, pass 2: a trailing dot kept a public suffix away from the PSL check.
+  [
+    "a pattern on a fully qualified public suffix",
+    { allowOrigins: ["https://*.github.io."], allowCredentials: true },
+    ["allowOrigins[0]"],
+    "dot",
+  ],
+  [
+    "a route path with a trailing slash",
+    { allowOrigins: [A], routes: [{ path: "/admin/" }] },
+    ["routes[0].path"],
+  ],
+  [
+    "a prefix route holding //",
+    { allowOrigins: [A], routes: [{ path: "/admin//*" }] },
+    ["routes[0].path"],
+  ],
   ["the old debug name", { allowOrigins: [A], debug: true }, ["debug"], "decisionHeader"],
 ];
 

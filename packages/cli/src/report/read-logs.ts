@@ -95,9 +95,29 @@ function droppedOf(v: Json, carrierTime: string | null): ReadDropped | null {
   return { type: "dropped", count: v.count, refused, seen: isoTime(v.since) ?? carrierTime };
 }
 
-/** JSON text after the decision marker in a line (CloudWatch's prefix, a logger's). */
-function fromText(text: string, carrierTime: string | null, out: ReadRecord[]): void {
+/**
+ * Where a record's JSON starts in a line, or -1. A record is the whole line — as the layers
+ * write it — or follows exactly CloudWatch's `time\trequest-id\tLEVEL\t` prefix. A record
+ * anywhere else (an app's own line that logs a client header) is not the layer's and is
+ * skipped: a client could write it.
+ */
+function recordStart(text: string): number {
+  if (text.startsWith(MARKER)) return 0;
   const at = text.indexOf(MARKER);
+  if (at < 0) return -1;
+  const prefix = text.slice(0, at).split("\t");
+  const cloudWatch =
+    prefix.length === 4 &&
+    prefix[3] === "" &&
+    isoTime(prefix[0]) !== null &&
+    /^[A-Za-z0-9-]+$/.test(prefix[1]!) &&
+    /^[A-Z]+$/.test(prefix[2]!);
+  return cloudWatch ? at : -1;
+}
+
+/** The record a line holds (see {@link recordStart}). */
+function fromText(text: string, carrierTime: string | null, out: ReadRecord[]): void {
+  const at = recordStart(text);
   if (at < 0) return;
   try {
     fromValue(JSON.parse(text.slice(at).trimEnd()), carrierTime, out, 0);
@@ -129,8 +149,15 @@ function fromValue(value: unknown, carrierTime: string | null, out: ReadRecord[]
   const eventTime = isoTime(value.eventTimestamp) ?? carrierTime;
   if (Array.isArray(value.logs)) {
     for (const log of value.logs) {
-      if (isObject(log))
-        fromValue(log.message, isoTime(log.timestamp) ?? eventTime, out, depth + 1);
+      // The layers log one argument per line; a record as a later argument is someone else's.
+      const message = isObject(log) ? log.message : undefined;
+      const single = Array.isArray(message)
+        ? message.length === 1
+          ? message[0]
+          : undefined
+        : message;
+      if (isObject(log) && single !== undefined)
+        fromValue(single, isoTime(log.timestamp) ?? eventTime, out, depth + 1);
     }
   }
   // CloudWatch JSON log format and log exports: { timestamp, message }.
