@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources through tsx's scoped loader: the same file works in the workspace
-// (where @edge-cors/core resolves to .ts sources) and when installed from npm.
+// Workspace only (not published): runs the TypeScript sources through tsx's scoped loader, so
+// `pnpm exec edge-cors` and the CLI's tests need no build step (in the workspace @edge-cors/*
+// resolve to their .ts sources). The published bin is bin/edge-cors.js (compiled dist/).
 import { tsImport } from "tsx/esm/api";
 
 // Runtime warnings (e.g. fetch's advice about lower-case methods) are noise in CLI output.
