@@ -6,6 +6,7 @@
 import type { Finding, SimulationReport, SimulationStep } from "@edge-cors/browser";
 import { simulate } from "@edge-cors/browser";
 import { style } from "../color.ts";
+import { DEFAULT_TIMEOUT_MS } from "../defaults.ts";
 import { CliError, EXIT_OK, EXIT_PROBLEMS, type Io } from "../io.ts";
 import { findingLines, headerLines, summary } from "../render.ts";
 import { browserRequest, planOrThrow, type RequestFlags } from "../request-flags.ts";
@@ -50,7 +51,7 @@ export interface ProbeJson {
   warnings: Finding[];
 }
 
-export const DEFAULT_TIMEOUT_MS = 10_000;
+export { DEFAULT_TIMEOUT_MS } from "../defaults.ts";
 
 export function parseTimeout(value: string | undefined): number {
   if (value === undefined) return DEFAULT_TIMEOUT_MS;
