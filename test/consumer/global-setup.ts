@@ -3,11 +3,11 @@
  * `changeset publish` do), start a Verdaccio on 127.0.0.1, publish the tarballs to it with npm,
  * and hand the registry to the tests. Teardown stops Verdaccio and removes every temporary file.
  */
-import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { isDeepStrictEqual } from "node:util";
 import type { TestProject } from "vitest/node";
 import {
   type ConsumerEnv,
@@ -53,7 +53,7 @@ export default async function setup(project: TestProject) {
       [RELEASE_SCRIPT, "--registry", `${registry.url}/`, "--no-git-checks"],
       { ...pnpm, env: userEnv({ npm_config_userconfig: publishRc }) },
     );
-    await samePublished(registry.url, tarballs);
+    await samePublished(registry.url, tarballs, join(work, "published"));
     const env: ConsumerEnv = {
       registry: `${registry.url}/`,
       work,
@@ -110,18 +110,35 @@ function sortForRelease(tarballs: Tarball[]): Tarball[] {
   return tarballs.sort((a, b) => rank(a) - rank(b));
 }
 
-/** What the release published is byte for byte what `pnpm pack` gave (and the tests inspect). */
-async function samePublished(registry: string, tarballs: Tarball[]): Promise<void> {
+/**
+ * What the release published is what `pnpm pack` gave (and the tests inspect): the same files
+ * with the same bytes, and the same manifest (as JSON: pnpm writes dependencies in the order its
+ * parallel lookups finish, so key order may differ between two packs).
+ */
+async function samePublished(registry: string, tarballs: Tarball[], into: string): Promise<void> {
+  mkdirSync(into, { recursive: true });
   for (const t of tarballs) {
     const res = await fetch(`${registry}/${t.name.replace("/", "%2f")}`);
-    const doc = (await res.json()) as {
-      versions?: Record<string, { dist: { integrity: string } }>;
-    };
-    const published = doc.versions?.[t.version]?.dist.integrity;
-    const packed = `sha512-${createHash("sha512").update(readFileSync(t.file)).digest("base64")}`;
-    if (published !== packed) {
-      throw new Error(`${t.name}@${t.version}: published ${published}, packed ${packed}`);
-    }
+    const doc = (await res.json()) as { versions?: Record<string, { dist: { tarball: string } }> };
+    const url = doc.versions?.[t.version]?.dist.tarball;
+    if (url === undefined) throw new Error(`${t.name}@${t.version} was not published`);
+    const file = join(into, `${t.dir}.tgz`);
+    writeFileSync(file, Buffer.from(await (await fetch(url)).arrayBuffer()));
+    const dest = join(into, t.dir);
+    mkdirSync(dest, { recursive: true });
+    await mustRun("tar", ["-xzf", file, "-C", dest], { cwd: into });
+    const published = join(dest, "package");
+    const files = treeFiles(t.unpacked);
+    const same =
+      isDeepStrictEqual(treeFiles(published), files) &&
+      files.every((f) => {
+        const [a, b] = [readFileSync(join(t.unpacked, f)), readFileSync(join(published, f))];
+        return f === "package.json"
+          ? isDeepStrictEqual(JSON.parse(String(a)), JSON.parse(String(b)))
+          : a.equals(b);
+      });
+    if (!same)
+      throw new Error(`${t.name}@${t.version}: the published tarball differs from the packed one`);
   }
 }
 
