@@ -11,6 +11,8 @@ export default defineConfig({
       "test/*/vitest.config.ts",
       // Real Chromium, Firefox, WebKit + workerd, set up by scripts/ensure-browsers.sh: `pnpm test:browser`.
       "!test/browser/vitest.config.ts",
+      // Packs, installs and runs the published packages: `pnpm test:consumer` (builds first).
+      "!test/consumer/vitest.config.ts",
     ],
   },
 });

@@ -1,11 +1,10 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources through tsx's scoped loader: the same file works in the workspace
-// (where @edge-cors/core resolves to .ts sources) and when installed from npm.
-import { tsImport } from "tsx/esm/api";
+// The published bin: runs the compiled CLI (dist/, built by `pnpm build`). In the workspace the
+// package's `bin` is bin/dev.js instead (sources through tsx); `publishConfig.bin` points here.
 
 // Runtime warnings (e.g. fetch's advice about lower-case methods) are noise in CLI output.
 process.removeAllListeners("warning");
 if (process.env.EDGE_CORS_DEBUG) process.on("warning", (w) => console.error(w));
 
-const { main } = await tsImport("../src/main.ts", { parentURL: import.meta.url, tsconfig: false });
+const { main } = await import("../dist/main.js");
 process.exitCode = await main(process.argv.slice(2));

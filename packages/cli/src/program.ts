@@ -1,14 +1,25 @@
 /** The command-line interface: commander wiring only; each command lives in src/commands. */
 import { Command, CommanderError, Option } from "commander";
-import { AUDIT_DEFAULTS, audit } from "./commands/audit.ts";
-import { bundle } from "./commands/bundle.ts";
-import { check } from "./commands/check.ts";
-import { explain } from "./commands/explain.ts";
-import { DEFAULT_TIMEOUT_MS, probe } from "./commands/probe.ts";
-import { report } from "./commands/report.ts";
+import { AUDIT_DEFAULTS, DEFAULT_TIMEOUT_MS } from "./defaults.ts";
 import { CliError, EXIT_OK, EXIT_USAGE, type Io, oneLine } from "./io.ts";
 import { collect, engineOptions } from "./request-flags.ts";
 import { VERSION } from "./version.ts";
+
+/**
+ * A command whose module (with the core, the browser model, tldts, tough-cookie, …) is imported
+ * when it runs: `--help` and `--version` load none of them, which keeps start-up near Node's own.
+ */
+function lazy<A extends unknown[]>(
+  load: () => Promise<(...args: A) => Promise<number>>,
+): (...args: A) => Promise<number> {
+  return async (...args) => (await load())(...args);
+}
+const audit = lazy(async () => (await import("./commands/audit.ts")).audit);
+const bundle = lazy(async () => (await import("./commands/bundle.ts")).bundle);
+const check = lazy(async () => (await import("./commands/check.ts")).check);
+const explain = lazy(async () => (await import("./commands/explain.ts")).explain);
+const probe = lazy(async () => (await import("./commands/probe.ts")).probe);
+const report = lazy(async () => (await import("./commands/report.ts")).report);
 
 function requestOptions(cmd: Command): Command {
   const request = cmd

@@ -14,6 +14,7 @@ import { type AuditFinding, judge } from "../audit/judge.ts";
 import { redactPairs } from "../audit/redact.ts";
 import { renderAudit } from "../audit/report.ts";
 import { type AuditSettings, runAudit } from "../audit/run.ts";
+import { AUDIT_DEFAULTS } from "../defaults.ts";
 import { CliError, EXIT_OK, EXIT_PROBLEMS, type Io } from "../io.ts";
 import { browserRequest, parseHeaderFlag, planOrThrow } from "../request-flags.ts";
 import { parseTimeout } from "./probe.ts";
@@ -33,7 +34,7 @@ export interface AuditOptions {
   json?: boolean;
 }
 
-export const AUDIT_DEFAULTS = { concurrency: 4, delayMs: 0, maxRequests: 200 } as const;
+export { AUDIT_DEFAULTS } from "../defaults.ts";
 
 /** One audit pass: what was sent and found. */
 export interface AuditPass {

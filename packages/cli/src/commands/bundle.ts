@@ -30,9 +30,21 @@ export interface BundleJson {
   output: { zipPath: string; bytes: number; jsPath: string; jsBytes: number } | null;
 }
 
-/** The Lambda@Edge build (`@edge-cors/aws/build`), loaded only when bundling: it pulls in esbuild. */
+/**
+ * The Lambda@Edge build (`@edge-cors/aws/build`), loaded only when bundling: it pulls in esbuild
+ * and fflate, optional peer dependencies of the CLI that a plain install does not bring.
+ */
 async function loadBuild(): Promise<typeof import("@edge-cors/aws/build")> {
-  return import("@edge-cors/aws/build");
+  try {
+    return await import("@edge-cors/aws/build");
+  } catch (e) {
+    const missing = /Cannot find (?:package|module) '(esbuild|fflate)'/.exec(String(e))?.[1];
+    if (missing === undefined) throw e;
+    throw new CliError(
+      "bundle-failed",
+      `bundle needs esbuild and fflate (optional peer dependencies, "${missing}" is missing): install them next to @edge-cors/cli (npm i -D esbuild fflate, or npm i -g esbuild fflate for a global CLI)`,
+    );
+  }
 }
 
 export async function bundle(target: string, opts: BundleOptions, io: Io): Promise<number> {

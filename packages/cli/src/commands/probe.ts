@@ -5,6 +5,7 @@
  */
 import type { Finding, SimulationReport, SimulationStep } from "@edge-cors/browser";
 import { style } from "../color.ts";
+import { DEFAULT_TIMEOUT_MS } from "../defaults.ts";
 import { type BrowserVerdictJson, engineVerdicts, everyoneOk } from "../engine-verdicts.ts";
 import { CliError, EXIT_OK, EXIT_PROBLEMS, type Io } from "../io.ts";
 import { browserVerdictLines, headerLines } from "../render.ts";
@@ -58,7 +59,7 @@ export interface ProbeJson {
   browser: BrowserVerdictJson;
 }
 
-export const DEFAULT_TIMEOUT_MS = 10_000;
+export { DEFAULT_TIMEOUT_MS } from "../defaults.ts";
 
 export function parseTimeout(value: string | undefined): number {
   if (value === undefined) return DEFAULT_TIMEOUT_MS;

@@ -12,7 +12,7 @@ export interface CliResult {
   stderr: string;
 }
 
-export const BIN = fileURLToPath(new URL("../../bin/edge-cors.js", import.meta.url));
+export const BIN = fileURLToPath(new URL("../../bin/dev.js", import.meta.url));
 export const FIXTURES = fileURLToPath(new URL("../fixtures/", import.meta.url));
 
 export async function runCli(args: string[], color = false): Promise<CliResult> {
