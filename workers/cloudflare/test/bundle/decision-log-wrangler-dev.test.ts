@@ -14,7 +14,7 @@ import { startUpstream, type Upstream } from "../upstream/server.ts";
 
 const ROOT = resolve(import.meta.dirname, "../../../..");
 const WRANGLER = join(ROOT, "node_modules/.bin/wrangler");
-const EDGE_CORS = join(ROOT, "packages/cli/bin/edge-cors.js");
+const EDGE_CORS = join(ROOT, "packages/cli/bin/dev.js"); // the workspace bin (sources through tsx)
 const APP = "https://app.example.com";
 const PARTNER = "https://partner.example";
 const POLICY = JSON.stringify({
