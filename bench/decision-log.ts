@@ -61,8 +61,8 @@ export function decisionLogTable(scenarios: Scenario[], r: Results): Table {
       const bounded = r.avg(s.id, "core-log-bounded");
       return [
         s.label,
-        x(on, off),
-        x(bounded, off),
+        x(r.ratio(s.id, "core-log", "core")),
+        x(r.ratio(s.id, "core-log-bounded", "core")),
         ns(off),
         ns(on),
         ns(bounded),

@@ -1,5 +1,8 @@
-// Runs every subject of every scenario through mitata's `measure`, in rounds, and keeps the
-// best round per subject (interference from other processes only ever adds time).
+// Runs every subject of every scenario through mitata's `measure`, in rounds. Each subject keeps
+// its best round as its absolute figure (interference from other processes only ever adds time)
+// and every round's mean, so ratios can be taken round by round between subjects measured back
+// to back (see Results.ratio): on a noisy machine a paired ratio is far steadier than the ratio
+// of two best rounds taken seconds apart.
 
 import { getHeapStatistics } from "node:v8";
 import { measure } from "mitata";
@@ -10,6 +13,8 @@ export interface Result {
   subject: SubjectId;
   /** Mean ns per call (mitata `avg`), best round. */
   avg: number;
+  /** Mean ns per call of every round, in round order. */
+  rounds: number[];
   p50: number;
   p99: number;
   /** Mean heap growth per call in bytes (V8 used heap + malloced), or null without --expose-gc. */
@@ -60,11 +65,14 @@ export async function measureAll(scenarios: Scenario[], o: MeasureOptions): Prom
         });
         const key = `${sc.id}\n${sub.id}`;
         const prev = best.get(key);
-        if (!prev || stats.avg < prev.avg) {
+        const rounds = [...(prev?.rounds ?? []), stats.avg];
+        if (prev && stats.avg >= prev.avg) prev.rounds = rounds;
+        else {
           best.set(key, {
             scenario: sc.id,
             subject: sub.id,
             avg: stats.avg,
+            rounds,
             p50: stats.p50,
             p99: stats.p99,
             heap: stats.heap ? stats.heap.avg : null,

@@ -61,9 +61,8 @@ export function machineLine(m: Machine): string {
 function pfBound(scenarios: Scenario[], r: Results): string {
   const v: number[] = [];
   for (const s of scenarios) {
-    const a = r.avg(s.id, "floor-min");
-    const b = r.avg(s.id, "floor");
-    if (s.id.startsWith("pf-") && a !== undefined && b !== undefined) v.push(a / b);
+    const ratio = r.ratio(s.id, "floor-min", "floor");
+    if (s.id.startsWith("pf-") && ratio !== undefined) v.push(ratio);
   }
   if (v.length === 0) return "–";
   const lo = Math.min(...v).toFixed(2);
@@ -210,7 +209,7 @@ export function markdown(
   );
   p("  resolution is not a limit. `--clock wall` measures wall time instead.");
   p(
-    `- **Rounds**: ${opts.rounds} rounds (every other one in reverse subject order), ≥ ${opts.minMs} ms of CPU per subject per round; the best round's mean is kept, since interference only adds time.`,
+    `- **Rounds**: ${opts.rounds} rounds (every other one in reverse subject order), ≥ ${opts.minMs} ms of CPU per subject per round; each absolute figure is the subject's best round (interference only adds time); each ratio is the median, over rounds, of the two subjects' means in the same round (measured back to back, so a slow patch of the machine cancels out).`,
   );
   p(
     "- **Same Requests**: every Request is built once and handed to every subject (reading headers does not consume it; bodies are null).",

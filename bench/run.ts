@@ -23,8 +23,8 @@ import { checkTargets, type SizeEntry } from "./targets.ts";
 
 const { values } = parseArgs({
   options: {
-    rounds: { type: "string", default: "3" },
-    "min-ms": { type: "string", default: "150" },
+    rounds: { type: "string", default: "7" },
+    "min-ms": { type: "string", default: "80" },
     filter: { type: "string" },
     clock: { type: "string", default: "cpu" },
     report: { type: "boolean", default: false },

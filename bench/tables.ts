@@ -12,10 +12,15 @@ export function ns(v: number | undefined): string {
   return `${(v / 1e6).toFixed(2)} ms`;
 }
 
-export function x(a: number | undefined, b: number | undefined): string {
-  if (a === undefined || b === undefined || b <= 0) return "–";
-  const r = a / b;
+export function x(r: number | undefined): string {
+  if (r === undefined || !Number.isFinite(r)) return "–";
   return `${r < 10 ? r.toFixed(2) : r < 100 ? r.toFixed(1) : r.toFixed(0)}x`;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 function bytes(v: number | null): string {
@@ -34,6 +39,19 @@ export class Results {
   avg(scenario: string, subject: SubjectId): number | undefined {
     return this.get(scenario, subject)?.avg;
   }
+  /**
+   * `a ÷ b` in `scenario`: the median over rounds of the ratio of the two subjects' means in the
+   * same round (measured back to back), so a slow patch of the machine cancels out.
+   */
+  ratio(scenario: string, a: SubjectId, b: SubjectId): number | undefined {
+    const ra = this.get(scenario, a)?.rounds;
+    const rb = this.get(scenario, b)?.rounds;
+    if (!ra || !rb) return undefined;
+    const n = Math.min(ra.length, rb.length);
+    const ratios: number[] = [];
+    for (let i = 0; i < n; i++) if (rb[i]! > 0) ratios.push(ra[i]! / rb[i]!);
+    return ratios.length ? median(ratios) : undefined;
+  }
 }
 
 /** One row per scenario: ratios first, absolute second. */
@@ -51,14 +69,15 @@ export function summaryTable(scenarios: Scenario[], r: Results): Table {
   if (dropin) head.push("drop-in");
   const rows = scenarios.map((s) => {
     const a = (id: SubjectId) => r.avg(s.id, id);
+    const q = (top: SubjectId, bottom: SubjectId) => x(r.ratio(s.id, top, bottom));
     const row = [
       s.label,
-      x(a("core"), a("floor")),
-      x(a("core"), a("floor-min")),
-      x(a("hono-cors"), a("core")),
-      x(a("itty-cors"), a("core")),
+      q("core", "floor"),
+      q("core", "floor-min"),
+      q("hono-cors", "core"),
+      q("itty-cors", "core"),
     ];
-    if (dropin) row.push(x(a("hono-dropin"), a("core")));
+    if (dropin) row.push(q("hono-dropin", "core"));
     row.push(ns(a("core")), ns(a("floor")), ns(a("hono-cors")), ns(a("itty-cors")));
     if (dropin) row.push(ns(a("hono-dropin")));
     return row;
@@ -89,16 +108,14 @@ export function overheadTable(scenarios: Scenario[], r: Results): Table {
 
 /** Every subject of one scenario. */
 export function detailTable(s: Scenario, r: Results): Table {
-  const floor = r.avg(s.id, "floor");
-  const core = r.avg(s.id, "core");
   const head = ["subject", "answer", "× floor", "÷ core", "avg", "p50", "p99", "heap/op"];
   const rows = s.subjects.map((sub) => {
     const m = r.get(s.id, sub.id);
     return [
       SUBJECT_LABELS[sub.id],
       m?.answer ?? "–",
-      x(m?.avg, floor),
-      x(m?.avg, core),
+      x(r.ratio(s.id, sub.id, "floor")),
+      x(r.ratio(s.id, sub.id, "core")),
       ns(m?.avg),
       ns(m?.p50),
       ns(m?.p99),

@@ -34,11 +34,8 @@ export function checkTargets(
   compile?: CompileFigure,
 ): TargetCheck[] {
   const out: TargetCheck[] = [];
-  const ratio = (s: string, a: Parameters<Results["avg"]>[1], b: Parameters<Results["avg"]>[1]) => {
-    const va = r.avg(s, a);
-    const vb = r.avg(s, b);
-    return va === undefined || vb === undefined ? undefined : va / vb;
-  };
+  const ratio = (s: string, a: Parameters<Results["avg"]>[1], b: Parameters<Results["avg"]>[1]) =>
+    r.ratio(s, a, b);
   const pf = [
     ["pf-3", "3 origins"],
     ["pf-10k", "10 000 origins"],
