@@ -18,7 +18,7 @@ import {
   MAX_ORIGIN_LENGTH,
   type PolicyIssue,
 } from "@edge-cors/core";
-import { fixedPreflightHeaders, type RouteRules } from "@edge-cors/core/internal";
+import { answerHeaders, MAX_ECHOED_METHOD_LENGTH, type RouteRules } from "@edge-cors/core/internal";
 import {
   type DecisionLogLevel,
   levelFor,
@@ -98,17 +98,25 @@ function functionPaths(value: unknown, path: string, out: PolicyIssue[], depth =
   return out;
 }
 
-/** The largest preflight answer the rules can generate, in bytes of `name: value` lines. */
+/**
+ * The largest preflight answer the rules can generate, in bytes of `name: value` lines: the
+ * core renders a granted preflight whose request-dependent values (Origin, an echoed method or
+ * header list) are as long as the core lets through.
+ */
 function largestPreflightAnswer(rules: RouteRules): number {
+  const headers = answerHeaders({
+    kind: "preflight",
+    rules,
+    origin: "o".repeat(MAX_ORIGIN_LENGTH),
+    allowed: true,
+    refusal: null,
+    refusedName: null,
+    requestedMethod: "M".repeat(MAX_ECHOED_METHOD_LENGTH),
+    requestedHeaders: "h".repeat(ACRH_MAX_LENGTH),
+    privateNetwork: rules.allowPrivateNetwork,
+  });
   let bytes = 0;
-  const line = (name: string, value: number) => {
-    bytes += name.length + 2 + value + 2;
-  };
-  fixedPreflightHeaders(rules, { set: (name, value) => line(name, value.length) });
-  if (!rules.allowOrigins.any) line("access-control-allow-origin", MAX_ORIGIN_LENGTH);
-  if (rules.allowMethods.echo) line("access-control-allow-methods", 64);
-  if (rules.allowHeaders.echo) line("access-control-allow-headers", ACRH_MAX_LENGTH);
-  if (rules.allowPrivateNetwork) line("access-control-allow-private-network", 4);
+  for (const [name, value] of Object.entries(headers)) bytes += name.length + 2 + value.length + 2;
   return bytes;
 }
 

@@ -23,10 +23,11 @@ export {
   rulesForUrl,
 } from "./decide.ts";
 export { decisionHeaderValue, describeDecision } from "./explain.ts";
+export { MAX_ECHOED_METHOD_LENGTH } from "./names.ts";
 export {
   answerPlainRequest,
   answerWithRules,
   type PlainAnswer,
   type PlainRequest,
 } from "./preflight-answer.ts";
-export { answerStatus, decisionHeaders, fixedPreflightHeaders } from "./render.ts";
+export { answerHeaders, answerStatus, decisionHeaders, fixedPreflightHeaders } from "./render.ts";

@@ -245,12 +245,15 @@ export function refusedRequestHeader(allowed: GrantedNames, value: string): stri
   return null;
 }
 
+/** The longest method a `"*"` grant echoes (longer ones are refused). */
+export const MAX_ECHOED_METHOD_LENGTH = 64;
+
 /** Is the requested method granted? Case-sensitive, as browsers send it. */
 export function methodAllowed(allowed: GrantedNames, method: string): boolean {
   if (allowed.names.has(method) || SAFELISTED_METHODS.has(method)) return true;
   return (
     allowed.any &&
-    method.length <= 64 &&
+    method.length <= MAX_ECHOED_METHOD_LENGTH &&
     isToken(method) &&
     !FORBIDDEN_METHODS.has(method.toUpperCase())
   );
