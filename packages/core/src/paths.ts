@@ -212,8 +212,8 @@ export function isPlainPath(rawPath: string, pathCase: PathCase): boolean {
  *   percent-decode before routing: `%2F` becomes a separator; a `%00` kept, or ending the path);
  * - the same with `;params` stripped from each segment (Servlet containers: `/admin;x=1`),
  *   with a trailing slash dropped (Express without strict routing, `posixpath.normpath`), and
- *   with a format suffix dropped (`/api/users.json`: Rails, Spring MVC); `%uNNNN` decodes too
- *   (IIS);
+ *   with a format suffix dropped from the last dot or the first of the last segment
+ *   (`/api/users.json`, `/api/users.a.b`: Rails, Spring MVC); `%uNNNN` decodes too (IIS);
  * - each of these case-folded, unless `pathCase` says how the server compares paths
  *   (`"insensitive"`: only the folded forms; `"sensitive"`: never).
  *
@@ -244,13 +244,19 @@ export function pathInterpretations(rawPath: string, pathCase: PathCase): string
         normalizeSegments(decoded, true, true, backslash),
       );
   // Servers that drop a trailing slash (Express without strict routing, posixpath.normpath),
-  // and frameworks that route a format suffix to the same handler (Rails `(.:format)`,
-  // Spring MVC's suffix matching): `/api/users.json` is `/api/users` to them.
-  for (let i = 3, normalized = forms.length; i < normalized; i++) {
+  // and frameworks that route a format suffix to the same handler: `/api/users.json` is
+  // `/api/users` to them. The suffix starts at the last dot of the last segment (Rails
+  // `(.:format)`) or at its first (Spring MVC's `/api/users.*`), on every reading, raw ones too.
+  for (let i = 0, readings = forms.length; i < readings; i++) {
     const form = forms[i]!;
     if (form.length > 1 && form.endsWith("/")) forms.push(form.slice(0, -1));
-    const dot = form.lastIndexOf(".");
-    if (dot > form.lastIndexOf("/") + 1) forms.push(form.slice(0, dot));
+    const segmentStart = form.lastIndexOf("/") + 1;
+    const lastDot = form.lastIndexOf(".");
+    if (lastDot > segmentStart) {
+      forms.push(form.slice(0, lastDot));
+      const firstDot = form.indexOf(".", segmentStart + 1);
+      if (firstDot < lastDot) forms.push(form.slice(0, firstDot));
+    }
   }
   const distinct: string[] = [];
   for (const form of forms) {

@@ -6,7 +6,13 @@
  *
  * The servers are modelled independently of the core's path code: a real Hono app's router,
  * the WHATWG URL parser, Python's `http.server` (unquote, then `posixpath.normpath`), a
- * case-insensitive server (IIS) and a Servlet container that strips `;params` (Tomcat).
+ * case-insensitive server (IIS), a Servlet container that strips `;params` (Tomcat), a decoding
+ * proxy in front of a decoding app (decoded twice), a C-string server that ends the path at a
+ * decoded NUL, a Windows server for which a decoded `\` separates segments, and servers that
+ * drop a trailing slash (Express) or a format suffix (Rails `(.:format)`, Spring's `.*`), and a
+ * server that strips `;params` after decoding (`%3b` too). Removing any reading the core takes
+ * fails this test, except readings another one implies for these routes (a mutation run:
+ * `decodeURI`'s and WHATWG's forms are implied by the decoded ones, a kept `\` by the raw path).
  */
 import { publicSuffixes } from "@edge-cors/public-suffix";
 import fc from "fast-check";
@@ -53,24 +59,86 @@ function routeOf(path: string): string | null {
   return null;
 }
 
-/** Python's urllib.parse.unquote (UTF-8, errors replaced) + posixpath.normpath. */
-function pythonHttpServer(url: string): string | null {
-  const raw = url.slice(BASE.length).split(/[?#]/)[0]!;
-  let decoded: string;
+/** The path of a URL the test built, before any decoding. */
+function rawPath(url: string): string {
+  return url.slice(BASE.length).split(/[?#]/)[0]!;
+}
+
+/** urllib.parse.unquote: UTF-8, and byte by byte where that fails. */
+function unquote(path: string): string {
   try {
-    decoded = decodeURIComponent(raw);
+    return decodeURIComponent(path);
   } catch {
-    decoded = raw.replace(/%([0-9a-fA-F]{2})/g, (_m, hex: string) =>
+    return path.replace(/%([0-9a-fA-F]{2})/g, (_m, hex: string) =>
       String.fromCharCode(Number.parseInt(hex, 16)),
     );
   }
+}
+
+/** posixpath.normpath: empty and `.` segments dropped, `..` pops, no trailing slash. */
+function normpath(path: string): string {
   const parts: string[] = [];
-  for (const part of decoded.split("/")) {
+  for (const part of path.split("/")) {
     if (part === "" || part === ".") continue;
     if (part === "..") parts.pop();
     else parts.push(part);
   }
-  return routeOf(`/${parts.join("/")}`);
+  return `/${parts.join("/")}`;
+}
+
+/** Python's urllib.parse.unquote (UTF-8, errors replaced) + posixpath.normpath. */
+function pythonHttpServer(url: string): string | null {
+  return routeOf(normpath(unquote(rawPath(url))));
+}
+
+/** A proxy that decodes the path before an app that decodes it again (`%2561` → `a`). */
+function decodedTwice(url: string): string | null {
+  return routeOf(normpath(unquote(unquote(rawPath(url)))));
+}
+
+/** A C-string server: a decoded NUL ends the path. */
+function nulTerminated(url: string): string | null {
+  const decoded = unquote(rawPath(url));
+  const nul = decoded.indexOf("\0");
+  return routeOf(normpath(nul < 0 ? decoded : decoded.slice(0, nul)));
+}
+
+/** A Windows server: a decoded `\` separates segments like `/`. */
+function backslashSeparates(url: string): string | null {
+  return routeOf(normpath(unquote(rawPath(url)).replaceAll("\\", "/")));
+}
+
+/** Express without strict routing: `/admin/` is `/admin` (dot segments resolved by WHATWG URL). */
+function trailingSlashDropped(url: string): string | null {
+  const path = new URL(url).pathname;
+  return routeOf(path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : path);
+}
+
+/** Rails' `(.:format)`: `/internal.json` is `/internal`. */
+function formatSuffixDropped(url: string): string | null {
+  const path = new URL(url).pathname;
+  const dot = path.lastIndexOf(".");
+  return routeOf(dot > path.lastIndexOf("/") + 1 ? path.slice(0, dot) : path);
+}
+
+/** Spring MVC's suffix pattern matching: `/internal` also serves `/internal.*`. */
+function suffixPatternMatched(url: string): string | null {
+  const path = new URL(url).pathname;
+  const dot = path.indexOf(".", path.lastIndexOf("/") + 2);
+  return routeOf(dot < 0 ? path : path.slice(0, dot));
+}
+
+/** A server that decodes first, then strips `;params` from each segment. */
+function decodedThenStripped(url: string): string | null {
+  const decoded = unquote(rawPath(url));
+  return routeOf(
+    normpath(
+      decoded
+        .split("/")
+        .map((segment) => segment.split(";")[0]!)
+        .join("/"),
+    ),
+  );
 }
 
 function whatwg(url: string): string | null {
@@ -106,6 +174,13 @@ const SERVERS: Array<[string, Server]> = [
   ["decode-then-normalise (Python http.server)", pythonHttpServer],
   ["case-insensitive (IIS)", caseInsensitive],
   [";-stripping (Tomcat)", servlet],
+  ["decoded twice (a decoding proxy, then the app)", decodedTwice],
+  ["NUL-terminated (C strings)", nulTerminated],
+  ["decoded \\ separates (Windows)", backslashSeparates],
+  ["trailing slash dropped (Express)", trailingSlashDropped],
+  ["format suffix dropped (Rails)", formatSuffixDropped],
+  ["suffix pattern matched (Spring MVC)", suffixPatternMatched],
+  ["decoded, then ;-stripped", decodedThenStripped],
 ];
 
 const PIECES = [
@@ -135,6 +210,10 @@ const PIECES = [
   "%00",
   "a",
   "-",
+  ".json",
+  ".a",
+  "%255c",
+  "%252f",
 ];
 const pathArb = fc
   .array(fc.constantFrom(...PIECES), { minLength: 1, maxLength: 8 })
@@ -166,7 +245,7 @@ function morePermissive(given: Headers, allowed: Record<string, string>): string
 const cors = createCors(POLICY, { publicSuffixes });
 
 describe("routes: no spelling of a path gets more than the route its server serves (H1)", () => {
-  it("random spellings × five server models", async () => {
+  it("random spellings × twelve server models", async () => {
     await fc.assert(
       fc.asyncProperty(requestArb, async ({ path, origin, preflight, method }) => {
         const headers: Record<string, string> = { origin };
@@ -207,5 +286,24 @@ describe("routes: no spelling of a path gets more than the route its server serv
     );
     expect(response.headers.get("access-control-allow-origin")).toBeNull();
     expect(response.headers.get("access-control-allow-credentials")).toBeNull();
+  });
+});
+
+describe("format suffixes on raw and decoded readings (found by the differential test)", () => {
+  it.each([
+    // Rails cuts at the last literal dot: `/internal` + `.%2e%2eusers` before decoding.
+    "/internal.%2e%2eusers",
+    // Spring's `/internal.*` serves anything after the first dot of the segment.
+    "/internal.a.b",
+  ])("a PUT preflight for %s gets no method the /internal route refuses", async (path) => {
+    const response = await cors.handle(
+      new Request(`${BASE}${path}`, {
+        method: "OPTIONS",
+        headers: { origin: APP, "access-control-request-method": "PUT" },
+      }),
+      () => new Response("app"),
+    );
+    expect(response.headers.get("access-control-allow-methods")).toBeNull();
+    expect(response.headers.get("access-control-allow-origin")).toBeNull();
   });
 });
