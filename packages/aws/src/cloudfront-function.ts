@@ -72,6 +72,52 @@ M.prototype.has = S.prototype.has;
 M.prototype.get = function (x) { var k = key(x); return k in this.o ? this.o[k] : undefined; };
 `;
 
+/**
+ * Property names of the compiled plans, the decision and the request facade, which no code
+ * outside the bundle reads (CloudFront's event and response shapes, `get`/`has`/`size` of the
+ * collection stand-ins and `headers` are not among them).
+ */
+const INTERNAL_PROPERTIES = new RegExp(
+  `^(${[
+    "exact",
+    "suffixes",
+    "suffixLengths",
+    "anyPort",
+    "suffixAnyPort",
+    "names",
+    "any",
+    "answer",
+    "echo",
+    "allowOrigins",
+    "allowCredentials",
+    "allowMethods",
+    "allowHeaders",
+    "allowPrivateNetwork",
+    "maxAge",
+    "checkWebSocketOrigin",
+    "preflightVary",
+    "patterns",
+    "routes",
+    "base",
+    "ambiguous",
+    "pathCase",
+    "foldPatterns",
+    "literal",
+    "folded",
+    "prefix",
+    "all",
+    "kind",
+    "rules",
+    "origin",
+    "allowed",
+    "refusal",
+    "refusedName",
+    "requestedMethod",
+    "requestedHeaders",
+    "privateNetwork",
+  ].join("|")})$`,
+);
+
 /** Policy options that need the response path, which a preflight-only function lacks. */
 function preflightOnlyIssues(policy: unknown): PolicyIssue[] {
   const out: PolicyIssue[] = [];
@@ -277,6 +323,10 @@ async function functionCode(
     format: "iife",
     target: "es2020",
     treeShaking: true,
+    // The compiled plans and the decision are internal to the bundle (the plans are inlined in
+    // it, with quoted keys): their property names shrink to short ones, code and data alike.
+    mangleProps: INTERNAL_PROPERTIES,
+    mangleQuoted: true,
     legalComments: "none",
     write: false,
     logLevel: "silent",

@@ -185,16 +185,17 @@ export function canonicalPath(rawPath: string): string {
 export type PathCase = "sensitive" | "insensitive" | undefined;
 
 /**
- * Does `rawPath` read the same to every server model? True when it has no `%`, `\\`, `;`,
- * `.`, `//`, no trailing slash and no upper-case letter unless the server is known to compare paths
- * case-sensitively: then {@link pathInterpretations} is `[rawPath]`.
+ * Does `rawPath` read the same to every server model? True when it is ASCII with no `%`, `\\`,
+ * `;`, `.`, `//`, no trailing slash and no upper-case letter unless the server is known to
+ * compare paths case-sensitively: then {@link pathInterpretations} is `[rawPath]`. A character
+ * beyond ASCII (a platform's decoded path) is never plain: `\u212A` (Kelvin) lower-cases to `k`.
  */
 export function isPlainPath(rawPath: string, pathCase: PathCase): boolean {
   if (rawPath.charCodeAt(0) !== SLASH) return false;
   if (rawPath.length > 1 && rawPath.endsWith("/")) return false;
   for (let i = 1; i < rawPath.length; i++) {
     const c = rawPath.charCodeAt(i);
-    if (c === PERCENT || c === BACKSLASH || c === SEMICOLON || c === DOT) return false;
+    if (c === PERCENT || c === BACKSLASH || c === SEMICOLON || c === DOT || c > 127) return false;
     if (c === SLASH && rawPath.charCodeAt(i - 1) === SLASH) return false;
     if (pathCase !== "sensitive" && c >= 65 && c <= 90) return false;
   }
@@ -202,75 +203,123 @@ export function isPlainPath(rawPath: string, pathCase: PathCase): boolean {
 }
 
 /**
+ * A string of bytes (one character per byte, as a decoding pass leaves them) read as UTF-8, as
+ * leniently as old decoders: every two- or three-byte sequence decodes, overlong forms too
+ * (`\xC0\xAF` is `/`, `\xE2\x84\xAA` is `\u212A`); anything else stays as it is.
+ */
+function utf8Decoded(bytes: string): string {
+  let out = "";
+  for (let i = 0; i < bytes.length; i++) {
+    const lead = bytes.charCodeAt(i);
+    const length = lead < 0xc0 || lead > 0xef ? 1 : lead < 0xe0 ? 2 : 3;
+    let code = lead & (length === 2 ? 31 : 15);
+    let next = 1;
+    for (; next < length && isContinuation(bytes.charCodeAt(i + next)); next++)
+      code = code * 64 + (bytes.charCodeAt(i + next) & 63);
+    if (length > 1 && next === length) {
+      out += String.fromCharCode(code);
+      i += length - 1;
+    } else out += bytes[i];
+  }
+  return out;
+}
+
+function isContinuation(byte: number): boolean {
+  return byte >= 0x80 && byte <= 0xbf;
+}
+
+/** Characters that end a path for some server once decoded: NUL (C strings), `;`, `?`, `#`. */
+const PATH_ENDS = "\0;?#";
+
+/**
  * The paths that the servers edge-cors may sit in front of could route `rawPath` to, as
  * distinct strings. The models:
  * - the bytes as they came (routers on the raw path);
- * - WHATWG URL parsing (dot segments, `%2e`, `\`; what fetch() and most runtimes forward);
+ * - WHATWG URL parsing (dot segments, `%2e`, `\\`; what fetch() and most runtimes forward);
  * - `decodeURI` (Hono's router: everything decoded but reserved characters);
  * - the canonical path (see {@link canonicalPath}; what the edge layer forwards);
- * - decode everything once, or twice, then normalise (servers and proxy chains that
- *   percent-decode before routing: `%2F` becomes a separator; a `%00` kept, or ending the path);
- * - the same with `;params` stripped from each segment (Servlet containers: `/admin;x=1`),
- *   with a trailing slash dropped (Express without strict routing, `posixpath.normpath`), and
- *   with a format suffix dropped from the last dot or the first of the last segment
- *   (`/api/users.json`, `/api/users.a.b`: Rails, Spring MVC); `%uNNNN` decodes too (IIS);
- * - each of these case-folded, unless `pathCase` says how the server compares paths
- *   (`"insensitive"`: only the folded forms; `"sensitive"`: never).
+ * - decode everything once, or twice, byte by byte or as UTF-8, then normalise (servers and
+ *   proxy chains that percent-decode before routing: `%2F` becomes a separator; `%uNNNN` too,
+ *   as IIS does), with a decoded NUL, `;`, `?` or `#` kept or ending the path;
+ * - the path ending at its first `;` (find-my-way's `useSemicolonDelimiter`: `/a;/b` is `/a`),
+ *   or with `;params` stripped from each segment (Servlet containers: `/admin;x=1`);
+ * - each with a trailing slash dropped (Express without strict routing, `posixpath.normpath`),
+ *   and with a format suffix dropped from the last dot or the first of the last segment
+ *   (`/api/users.json`, `/api/users.a.b`: Rails, Spring MVC);
+ * - each of these case-folded (upper- then lower-cased, as Java's `equalsIgnoreCase` compares:
+ *   `\u212A` is `k`, `\u0131` is `i`, `\u017F` is `s`), unless `pathCase` says how the
+ *   server compares paths (`"insensitive"`: only the folded forms; `"sensitive"`: never).
  *
  * Returns `null` for a path longer than {@link MAX_ROUTED_PATH_LENGTH}: too long to interpret.
  */
 export function pathInterpretations(rawPath: string, pathCase: PathCase): string[] | null {
   if (rawPath.length > MAX_ROUTED_PATH_LENGTH) return null;
+  const forms: string[] = [];
+  const add = (form: string) => {
+    if (forms.indexOf(form) < 0) forms.push(form);
+  };
   const canonical = canonicalPath(rawPath);
+  const decodeUri = percentDecode(rawPath, "decode-uri");
+  add(rawPath);
+  add(normalizeSegments(rawPath, false, false));
+  add(decodeUri);
+  add(utf8Decoded(decodeUri));
+  add(canonical);
+  add(normalizeSegments(canonical, true, true));
+  for (const form of [rawPath, canonical])
+    if (form.indexOf(";") >= 0)
+      add(normalizeSegments(form.slice(0, form.indexOf(";")), true, false));
+  // Decoded paths: once or twice, bytes or UTF-8, kept whole or ending at a decoded delimiter.
   const decodedOnce = percentDecode(rawPath, "all");
   const decodedTwice = percentDecode(decodedOnce, "all");
-  const forms = [
-    rawPath,
-    normalizeSegments(rawPath, false, false),
-    percentDecode(rawPath, "decode-uri"),
-    canonical,
-  ];
-  // Decoded NULs: kept (Python), or the end of the path (C-string servers).
-  const cut = (path: string) => {
-    const nul = path.indexOf("\0");
-    return nul < 0 ? path : path.slice(0, nul);
-  };
-  forms.push(normalizeSegments(canonical, true, true));
+  const decoded: string[] = [];
+  for (const bytes of [decodedOnce, decodedTwice])
+    for (const text of [bytes, utf8Decoded(bytes)])
+      for (let end = -1; end < PATH_ENDS.length; end++) {
+        const at = end < 0 ? text.length : text.indexOf(PATH_ENDS[end]!);
+        const cut = text.slice(0, at);
+        if (at >= 0 && decoded.indexOf(cut) < 0) decoded.push(cut);
+      }
   // A decoded `\` separates segments on some servers (Windows), not on others (Python).
-  for (const decoded of [decodedOnce, decodedTwice, cut(decodedOnce), cut(decodedTwice)])
-    for (const backslash of [true, false])
-      forms.push(
-        normalizeSegments(decoded, true, false, backslash),
-        normalizeSegments(decoded, true, true, backslash),
-      );
-  // Servers that drop a trailing slash (Express without strict routing, posixpath.normpath),
-  // and frameworks that route a format suffix to the same handler: `/api/users.json` is
-  // `/api/users` to them. The suffix starts at the last dot of the last segment (Rails
-  // `(.:format)`) or at its first (Spring MVC's `/api/users.*`), on every reading, raw ones too.
+  // (Variants that cannot differ are skipped: no `\\`, no `;`.)
+  for (const text of decoded) {
+    const params = text.indexOf(";") >= 0;
+    for (const backslash of text.indexOf("\\") >= 0 ? [true, false] : [true]) {
+      add(normalizeSegments(text, true, false, backslash));
+      if (params) add(normalizeSegments(text, true, true, backslash));
+    }
+  }
+  // Servers that drop a trailing slash, and frameworks that route a format suffix to the same
+  // handler: `/api/users.json` is `/api/users` to them. The suffix starts at the last dot of
+  // the last segment (Rails `(.:format)`) or at its first (Spring MVC's `/api/users.*`).
   for (let i = 0, readings = forms.length; i < readings; i++) {
     const form = forms[i]!;
-    if (form.length > 1 && form.endsWith("/")) forms.push(form.slice(0, -1));
+    if (form.length > 1 && form.endsWith("/")) add(form.slice(0, -1));
     const segmentStart = form.lastIndexOf("/") + 1;
     const lastDot = form.lastIndexOf(".");
     if (lastDot > segmentStart) {
-      forms.push(form.slice(0, lastDot));
+      add(form.slice(0, lastDot));
       const firstDot = form.indexOf(".", segmentStart + 1);
-      if (firstDot < lastDot) forms.push(form.slice(0, firstDot));
+      if (firstDot < lastDot) add(form.slice(0, firstDot));
     }
   }
-  const distinct: string[] = [];
+  if (pathCase === "sensitive") return forms;
+  const folded: string[] = [];
+  const addFolded = (form: string) => {
+    if (folded.indexOf(form) < 0) folded.push(form);
+  };
   for (const form of forms) {
-    if (pathCase !== "insensitive" && !distinct.includes(form)) distinct.push(form);
-    const folded = form.toLowerCase();
-    if (pathCase !== "sensitive" && !distinct.includes(folded)) distinct.push(folded);
+    if (pathCase !== "insensitive") addFolded(form);
+    // Upper- then lower-cased: covers every character whose lower case alone is ASCII (K).
+    addFolded(form.toUpperCase().toLowerCase());
   }
-  return distinct;
+  return folded;
 }
 
 /**
  * Why forwarding `canonical` (a {@link canonicalPath} result) below an upstream path prefix is
- * unsafe, or `null` when it is safe: a server that decodes it once or twice, or strips
- * `;params`, must never see a dot segment (which would climb out of the prefix:
+ * unsafe, or `null` when it is safe: a server that decodes it once or twice (as bytes, or as
+ * UTF-8 with overlong forms), or strips `;params`, must never see a dot segment (which would climb out of the prefix:
  * `/..%2fsecret`, `/..;/secret`, `/%252e%252e/secret`) or a NUL.
  */
 export function forwardingProblem(canonical: string): string | null {
@@ -278,11 +327,14 @@ export function forwardingProblem(canonical: string): string | null {
     return `the path is longer than ${MAX_PATH_LENGTH} characters`;
   let form = canonical;
   for (let pass = 0; pass < 3; pass++) {
-    if (form.indexOf("\0") >= 0) return "the path encodes a NUL character";
-    if (hasDotSegment(form, false) || hasDotSegment(form, true)) {
-      return pass === 0
-        ? "a segment of the path reads as '.' or '..' once ';params' are stripped"
-        : `the path holds an encoded '/', '\\' or '.' that reads as a '..' segment after ${pass === 1 ? "one" : "two"} round${pass === 1 ? "" : "s"} of percent-decoding`;
+    // Each decoded form also read as lenient UTF-8: `%c0%ae%c0%ae%c0%af` is `../` to old IIS.
+    for (const reading of pass === 0 ? [form] : [form, utf8Decoded(form)]) {
+      if (reading.indexOf("\0") >= 0) return "the path encodes a NUL character";
+      if (hasDotSegment(reading, false) || hasDotSegment(reading, true)) {
+        return pass === 0
+          ? "a segment of the path reads as '.' or '..' once ';params' are stripped"
+          : `the path holds an encoded '/', '\\' or '.' that reads as a '..' segment after ${pass === 1 ? "one" : "two"} round${pass === 1 ? "" : "s"} of percent-decoding (as bytes or as UTF-8)`;
+      }
     }
     const next = percentDecode(form, "all");
     if (next === form) break;

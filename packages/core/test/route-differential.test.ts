@@ -16,6 +16,7 @@
  */
 import { publicSuffixes } from "@edge-cors/public-suffix";
 import fc from "fast-check";
+import FindMyWay from "find-my-way";
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
 import { type CorsPolicy, createCors } from "../src/index.ts";
@@ -33,9 +34,10 @@ const POLICY: CorsPolicy = {
     { path: "/admin/*", allowOrigins: [APP] },
     { path: "/public/*", allowOrigins: "*", allowCredentials: false },
     { path: "/internal", allowOrigins: [APP], allowMethods: [] },
+    { path: "/keys/*", allowOrigins: [APP] },
   ],
 };
-const ROUTE_PATHS = ["/admin/*", "/public/*", "/internal"];
+const ROUTE_PATHS = ["/admin/*", "/public/*", "/internal", "/keys/*"];
 
 /** What each route grants, decided on a clean path by a policy without routes. */
 const grantOfRoute = new Map<string | null, ReturnType<typeof createCors>>();
@@ -167,7 +169,48 @@ async function honoRouter(url: string): Promise<string | null> {
   return served === "top" ? null : served;
 }
 
-type Server = (url: string) => (string | null) | Promise<string | null>;
+/**
+ * Fastify's router (find-my-way), once with `caseSensitive: false` (it decodes the path as UTF-8,
+ * then lower-cases it: `\u212A` is `k`) and once with `useSemicolonDelimiter: true` (everything
+ * from the first `;` on is the query: `/internal;/x` is `/internal`). `undefined` when it serves
+ * nothing (a malformed path is its 400).
+ */
+function findMyWay(
+  // find-my-way reads useSemicolonDelimiter (index.js), its Config type does not list it.
+  options: FindMyWay.Config<FindMyWay.HTTPVersion.V1> & { useSemicolonDelimiter?: boolean },
+): Server {
+  const router = FindMyWay(options);
+  for (const pattern of ROUTE_PATHS) {
+    const store = { route: pattern };
+    if (pattern.endsWith("/*")) router.on("GET", pattern.slice(0, -2), () => {}, store);
+    router.on("GET", pattern, () => {}, store);
+  }
+  router.on("GET", "*", () => {}, { route: null });
+  return (url) => {
+    try {
+      const found = router.find("GET", rawPath(url));
+      return found === null ? undefined : (found.store as { route: string | null }).route;
+    } catch {
+      return undefined;
+    }
+  };
+}
+
+/** Java's `equalsIgnoreCase` (and .NET's): each character compared upper- and lower-cased. */
+function javaIgnoreCase(url: string): string | null {
+  const path = normpath(unquote(rawPath(url)));
+  return routeOf([...path].map((char) => char.toUpperCase().toLowerCase()).join(""));
+}
+
+/** A decoding proxy before a server that ends the path at `?` or `#` (`%3F` → `?`). */
+function decodedThenDelimited(url: string): string | null {
+  const decoded = unquote(rawPath(url));
+  const end = decoded.search(/[?#]/);
+  return routeOf(normpath(end < 0 ? decoded : decoded.slice(0, end)));
+}
+
+/** A server's route for a URL; `undefined` when it serves nothing there. */
+type Server = (url: string) => (string | null | undefined) | Promise<string | null | undefined>;
 const SERVERS: Array<[string, Server]> = [
   ["Hono's router", honoRouter],
   ["WHATWG URL", whatwg],
@@ -181,6 +224,10 @@ const SERVERS: Array<[string, Server]> = [
   ["format suffix dropped (Rails)", formatSuffixDropped],
   ["suffix pattern matched (Spring MVC)", suffixPatternMatched],
   ["decoded, then ;-stripped", decodedThenStripped],
+  ["Fastify's router, case-insensitive", findMyWay({ caseSensitive: false })],
+  ["Fastify's router, ; ends the path", findMyWay({ useSemicolonDelimiter: true })],
+  ["Java equalsIgnoreCase", javaIgnoreCase],
+  ["decoded, then ? or # ends the path", decodedThenDelimited],
 ];
 
 const PIECES = [
@@ -212,6 +259,16 @@ const PIECES = [
   "-",
   ".json",
   ".a",
+  "keys",
+  "%E2%84%AAeys",
+  "\u212Aeys",
+  "key%C5%BF",
+  "adm%C4%B1n",
+  "%E2%84%AA",
+  "%C5%BF",
+  "%3F",
+  "%23",
+  ";/",
   "%255c",
   "%252f",
 ];
@@ -245,7 +302,7 @@ function morePermissive(given: Headers, allowed: Record<string, string>): string
 const cors = createCors(POLICY, { publicSuffixes });
 
 describe("routes: no spelling of a path gets more than the route its server serves (H1)", () => {
-  it("random spellings × twelve server models", async () => {
+  it("random spellings × sixteen server models", async () => {
     await fc.assert(
       fc.asyncProperty(requestArb, async ({ path, origin, preflight, method }) => {
         const headers: Record<string, string> = { origin };
@@ -260,6 +317,7 @@ describe("routes: no spelling of a path gets more than the route its server serv
         const response = await cors.handle(request, () => new Response("app"));
         for (const [name, server] of SERVERS) {
           const route = await server(request.url);
+          if (route === undefined) continue;
           const truth = await grantOfRoute
             .get(route)!
             .explain(new Request(`${BASE}/`, { method: request.method, headers }));
@@ -305,5 +363,36 @@ describe("format suffixes on raw and decoded readings (found by the differential
     );
     expect(response.headers.get("access-control-allow-methods")).toBeNull();
     expect(response.headers.get("access-control-allow-origin")).toBeNull();
+  });
+});
+
+describe("red team pass 3: Unicode case folding and a ; that ends the path", () => {
+  const grantOn = async (path: string, options?: { path: string }) => {
+    const response = await cors.handle(
+      new Request(`${BASE}${path}`, { headers: { origin: PARTNER } }),
+      () => new Response("secret"),
+      options,
+    );
+    return response.headers.get("access-control-allow-origin");
+  };
+  it.each([
+    // Fastify (find-my-way, caseSensitive: false) decodes UTF-8, then lower-cases: K (Kelvin) is k.
+    "/%E2%84%AAeys/list",
+    // Java's equalsIgnoreCase: dotless ı upper-cases to I; long ſ to S.
+    "/adm%C4%B1n/users",
+    "/key%C5%BF/list",
+    // find-my-way's useSemicolonDelimiter: everything from the first ; on is the query.
+    "/internal;/x",
+    "/keys;x=1/y",
+    // A decoding proxy, then a server that ends the path at ?.
+    "/internal%3F/x",
+  ])("%s gets no grant for https://partner.example.net", async (path) => {
+    expect(await grantOn(path)).toBeNull();
+  });
+
+  it("a literal non-ASCII platform path is never taken as plain (the fast path skipped folding)", async () => {
+    expect(await grantOn("/x", { path: "/\u212Aeys/list" })).toBeNull();
+    expect(await grantOn("/x", { path: "/keys/list" })).toBeNull();
+    expect(await grantOn("/x", { path: "/caf\u00e9" })).toBe(PARTNER);
   });
 });

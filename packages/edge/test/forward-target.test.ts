@@ -55,6 +55,10 @@ describe("forwardTarget: one canonical URL to decide on and to forward", () => {
     "/a/..%252fsecret.txt",
     "/secret.txt%00.png",
     "/.;/x",
+    // Overlong UTF-8 (red team pass 3): '.' and '/' to a lenient decoder such as old IIS.
+    "/%c0%ae%c0%ae%c0%afsecret.txt",
+    "/..%c0%afsecret.txt",
+    "/%c0%ae%c0%ae/secret.txt",
   ])("refuses %s: a decoding upstream would leave the prefix", (path) => {
     const t = target(path);
     expect(isRefusal(t) && t.error).toBe("path_not_forwardable");
@@ -134,6 +138,9 @@ const PIECES = [
   "%41",
   "%c0%ae",
   "%c0%af",
+  "%c0%ae%c0%ae",
+  "%e2%84%aa",
+  "%c4%b1",
   "%3b",
   "%3f",
   "?",

@@ -92,11 +92,50 @@ export function caseInsensitive(rawPath: string): string {
   return normalize(decodeAll(rawPath)).toLowerCase();
 }
 
+/**
+ * An old lenient decoder (IIS before MS00-078): bytes read as UTF-8 with overlong forms
+ * accepted, so `%c0%ae` is `.` and `%c0%af` is `/`; then normalised.
+ */
+export function lenientUtf8(rawPath: string): string {
+  const bytes = decodeLatin1(rawPath);
+  let out = "";
+  for (let i = 0; i < bytes.length; i++) {
+    const lead = bytes.charCodeAt(i);
+    const next = bytes.charCodeAt(i + 1);
+    if (lead >= 0xc0 && lead <= 0xdf && next >= 0x80 && next <= 0xbf) {
+      out += String.fromCharCode(((lead & 31) << 6) | (next & 63));
+      i++;
+    } else out += bytes[i];
+  }
+  return normalize(out);
+}
+
+/** Every `%XX` decoded once, one character per byte. */
+function decodeLatin1(path: string): string {
+  return path.replace(/%([0-9a-fA-F]{2})/g, (_m, hex: string) =>
+    String.fromCharCode(Number.parseInt(hex, 16)),
+  );
+}
+
+/** find-my-way's `useSemicolonDelimiter` (Fastify): the path ends at its first `;`. */
+export function semicolonEndsPath(rawPath: string): string {
+  const semicolon = rawPath.indexOf(";");
+  return normalize(decodeAll(semicolon < 0 ? rawPath : rawPath.slice(0, semicolon)));
+}
+
+/** Java's `equalsIgnoreCase`: decoded as UTF-8, compared upper- then lower-cased (K is k). */
+export function javaIgnoreCase(rawPath: string): string {
+  return normalize(decodeAll(rawPath)).toUpperCase().toLowerCase();
+}
+
 /** The upstream readings by name (Hono's is the real router, in hono-upstream.ts). */
 export const READINGS = {
   "python-http-server": pythonHttpServer,
   "strips-params": stripsParams,
   "case-insensitive": caseInsensitive,
+  "lenient-utf8": lenientUtf8,
+  "semicolon-ends-path": semicolonEndsPath,
+  "java-ignore-case": javaIgnoreCase,
 } as const;
 
 export type ReadingName = keyof typeof READINGS;

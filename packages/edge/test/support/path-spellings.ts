@@ -147,8 +147,7 @@ export const CRAFTED_SPELLINGS = [
 /**
  * Ways out of an upstream path prefix (red team M3), for `GET /<spelling>secret.txt` in front
  * of a server that decodes before it normalises: `refused` (400 from the layer) or `inside`
- * (a dot segment the layer's canonical form already removes, or no dot segment to any modern
- * decoder: forwarded below the prefix).
+ * (a dot segment the layer's canonical form already removes: forwarded below the prefix).
  */
 export const PREFIX_ESCAPES = [
   ["..%2f", "refused"],
@@ -168,6 +167,7 @@ export const PREFIX_ESCAPES = [
   ["..\\", "inside"],
   [".%2e/", "inside"],
   ["%2e%2e/", "inside"],
-  // Overlong UTF-8 for "../".
-  ["%c0%ae%c0%ae%c0%af", "inside"],
+  // Overlong UTF-8 for "../": no dot segment to a modern decoder, but one to a lenient one
+  // (IIS before MS00-078); refused since red team pass 3.
+  ["%c0%ae%c0%ae%c0%af", "refused"],
 ] as const;
