@@ -240,9 +240,10 @@ const PATH_ENDS = "\0;?#";
  * - the canonical path (see {@link canonicalPath}; what the edge layer forwards);
  * - decode everything once, or twice, byte by byte or as UTF-8, then normalise (servers and
  *   proxy chains that percent-decode before routing: `%2F` becomes a separator; `%uNNNN` too,
- *   as IIS does), with a decoded NUL, `;`, `?` or `#` kept or ending the path;
- * - the path ending at its first `;` (find-my-way's `useSemicolonDelimiter`: `/a;/b` is `/a`),
- *   or with `;params` stripped from each segment (Servlet containers: `/admin;x=1`);
+ *   as IIS does), with a decoded NUL, `;`, `?` or `#` kept or ending the path (C strings;
+ *   find-my-way's `useSemicolonDelimiter`: `/a;/b` is `/a`; a decoding proxy before a server
+ *   that splits off the query);
+ * - with `;params` stripped from each segment (Servlet containers: `/admin;x=1`);
  * - each with a trailing slash dropped (Express without strict routing, `posixpath.normpath`),
  *   and with a format suffix dropped from the last dot or the first of the last segment
  *   (`/api/users.json`, `/api/users.a.b`: Rails, Spring MVC);
@@ -259,16 +260,11 @@ export function pathInterpretations(rawPath: string, pathCase: PathCase): string
     if (forms.indexOf(form) < 0) forms.push(form);
   };
   const canonical = canonicalPath(rawPath);
-  const decodeUri = percentDecode(rawPath, "decode-uri");
   add(rawPath);
   add(normalizeSegments(rawPath, false, false));
-  add(decodeUri);
-  add(utf8Decoded(decodeUri));
+  add(percentDecode(rawPath, "decode-uri"));
   add(canonical);
   add(normalizeSegments(canonical, true, true));
-  for (const form of [rawPath, canonical])
-    if (form.indexOf(";") >= 0)
-      add(normalizeSegments(form.slice(0, form.indexOf(";")), true, false));
   // Decoded paths: once or twice, bytes or UTF-8, kept whole or ending at a decoded delimiter.
   const decodedOnce = percentDecode(rawPath, "all");
   const decodedTwice = percentDecode(decodedOnce, "all");
