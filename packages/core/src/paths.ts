@@ -31,6 +31,7 @@ const PERCENT = 37;
 const SEMICOLON = 59;
 const QUESTION = 63;
 const HASH = 35;
+const SPACE = 32;
 
 /** The value of a hex digit's char code, or -1. */
 function hexValue(code: number): number {
@@ -228,6 +229,28 @@ function isContinuation(byte: number): boolean {
   return byte >= 0x80 && byte <= 0xbf;
 }
 
+/**
+ * Windows' reading of segment ends (Win32 path rules, IIS on NTFS): trailing spaces and dots
+ * are dropped (`/admin./x`, `/admin%20/x` are `/admin/x`); a segment of dots stays `.` or `..`.
+ * `\\` separates too. Dot segments are left for {@link normalizeSegments}.
+ */
+function windowsSegmentEnds(path: string): string {
+  let out = "";
+  let start = 0;
+  for (let i = 0; i <= path.length; i++) {
+    if (i < path.length && !isSeparator(path.charCodeAt(i))) continue;
+    let end = i;
+    while (end > start && path.charCodeAt(end - 1) === SPACE) end--;
+    let dots = start;
+    while (dots < end && path.charCodeAt(dots) === DOT) dots++;
+    if (dots === end) end = Math.min(end, start + (end - start > 2 ? 1 : 2));
+    else while (path.charCodeAt(end - 1) === DOT || path.charCodeAt(end - 1) === SPACE) end--;
+    out += path.slice(start, end) + (i < path.length ? "/" : "");
+    start = i + 1;
+  }
+  return out;
+}
+
 /** Characters that end a path for some server once decoded: NUL (C strings), `;`, `?`, `#`. */
 const PATH_ENDS = "\0;?#";
 
@@ -243,7 +266,8 @@ const PATH_ENDS = "\0;?#";
  *   as IIS does), with a decoded NUL, `;`, `?` or `#` kept or ending the path (C strings;
  *   find-my-way's `useSemicolonDelimiter`: `/a;/b` is `/a`; a decoding proxy before a server
  *   that splits off the query);
- * - with `;params` stripped from each segment (Servlet containers: `/admin;x=1`);
+ * - with `;params` stripped from each segment (Servlet containers: `/admin;x=1`), or trailing
+ *   dots and spaces (Windows, IIS: `/admin./x`, `/admin%20/x`);
  * - each with a trailing slash dropped (Express without strict routing, `posixpath.normpath`),
  *   and with a format suffix dropped from the last dot or the first of the last segment
  *   (`/api/users.json`, `/api/users.a.b`: Rails, Spring MVC);
@@ -278,6 +302,10 @@ export function pathInterpretations(rawPath: string, pathCase: PathCase): string
       }
   // A decoded `\` separates segments on some servers (Windows), not on others (Python).
   // (Variants that cannot differ are skipped: no `\\`, no `;`.)
+  for (let i = 0, count = decoded.length; i < count; i++) {
+    const windows = windowsSegmentEnds(decoded[i]!);
+    if (decoded.indexOf(windows) < 0) decoded.push(windows);
+  }
   for (const text of decoded) {
     const params = text.indexOf(";") >= 0;
     for (const backslash of text.indexOf("\\") >= 0 ? [true, false] : [true]) {
@@ -315,7 +343,8 @@ export function pathInterpretations(rawPath: string, pathCase: PathCase): string
 /**
  * Why forwarding `canonical` (a {@link canonicalPath} result) below an upstream path prefix is
  * unsafe, or `null` when it is safe: a server that decodes it once or twice (as bytes, or as
- * UTF-8 with overlong forms), or strips `;params`, must never see a dot segment (which would climb out of the prefix:
+ * UTF-8 with overlong forms), strips `;params` or drops a segment's trailing dots and spaces
+ * (Windows), must never see a dot segment (which would climb out of the prefix:
  * `/..%2fsecret`, `/..;/secret`, `/%252e%252e/secret`) or a NUL.
  */
 export function forwardingProblem(canonical: string): string | null {
@@ -323,13 +352,15 @@ export function forwardingProblem(canonical: string): string | null {
     return `the path is longer than ${MAX_PATH_LENGTH} characters`;
   let form = canonical;
   for (let pass = 0; pass < 3; pass++) {
-    // Each decoded form also read as lenient UTF-8: `%c0%ae%c0%ae%c0%af` is `../` to old IIS.
-    for (const reading of pass === 0 ? [form] : [form, utf8Decoded(form)]) {
+    // Each decoded form also read as lenient UTF-8 (`%c0%ae%c0%ae%c0%af` is `../` to old IIS)
+    // and with Windows' segment ends (`..%20` is `..`).
+    const utf8 = pass === 0 ? form : utf8Decoded(form);
+    for (const reading of [form, utf8, windowsSegmentEnds(form), windowsSegmentEnds(utf8)]) {
       if (reading.indexOf("\0") >= 0) return "the path encodes a NUL character";
       if (hasDotSegment(reading, false) || hasDotSegment(reading, true)) {
         return pass === 0
           ? "a segment of the path reads as '.' or '..' once ';params' are stripped"
-          : `the path holds an encoded '/', '\\' or '.' that reads as a '..' segment after ${pass === 1 ? "one" : "two"} round${pass === 1 ? "" : "s"} of percent-decoding (as bytes or as UTF-8)`;
+          : `the path holds an encoded '/', '\\' or '.' that reads as a '..' segment after ${pass === 1 ? "one" : "two"} round${pass === 1 ? "" : "s"} of percent-decoding (as bytes or as UTF-8, or with Windows' trailing dots and spaces dropped)`;
       }
     }
     const next = percentDecode(form, "all");

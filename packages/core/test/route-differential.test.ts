@@ -202,6 +202,22 @@ function javaIgnoreCase(url: string): string | null {
   return routeOf([...path].map((char) => char.toUpperCase().toLowerCase()).join(""));
 }
 
+/**
+ * Windows (IIS on NTFS): decoded, `\\` separates, trailing dots and spaces of a segment dropped
+ * (`/admin./x` and `/admin%20/x` are `/admin/x`), compared case-insensitively.
+ */
+function windows(url: string): string | null {
+  const segments = unquote(rawPath(url))
+    .replaceAll("\\", "/")
+    .split("/")
+    .map((segment) => {
+      const trimmed = segment.replace(/ +$/, "");
+      if (/^\.+$/.test(trimmed)) return trimmed.length <= 2 ? trimmed : ".";
+      return trimmed.replace(/[. ]+$/, "");
+    });
+  return routeOf(normpath(segments.join("/")).toLowerCase());
+}
+
 /** A decoding proxy before a server that ends the path at `?` or `#` (`%3F` → `?`). */
 function decodedThenDelimited(url: string): string | null {
   const decoded = unquote(rawPath(url));
@@ -228,6 +244,7 @@ const SERVERS: Array<[string, Server]> = [
   ["Fastify's router, ; ends the path", findMyWay({ useSemicolonDelimiter: true })],
   ["Java equalsIgnoreCase", javaIgnoreCase],
   ["decoded, then ? or # ends the path", decodedThenDelimited],
+  ["Windows (IIS): trailing dots and spaces dropped", windows],
 ];
 
 const PIECES = [
@@ -269,6 +286,10 @@ const PIECES = [
   "%3F",
   "%23",
   ";/",
+  "admin.",
+  "admin%20",
+  "%20",
+  ". ",
   "%255c",
   "%252f",
 ];
@@ -302,7 +323,7 @@ function morePermissive(given: Headers, allowed: Record<string, string>): string
 const cors = createCors(POLICY, { publicSuffixes });
 
 describe("routes: no spelling of a path gets more than the route its server serves (H1)", () => {
-  it("random spellings × sixteen server models", async () => {
+  it("random spellings × seventeen server models", async () => {
     await fc.assert(
       fc.asyncProperty(requestArb, async ({ path, origin, preflight, method }) => {
         const headers: Record<string, string> = { origin };
@@ -386,6 +407,10 @@ describe("red team pass 3: Unicode case folding and a ; that ends the path", () 
     "/keys;x=1/y",
     // A decoding proxy, then a server that ends the path at ?.
     "/internal%3F/x",
+    // Windows (IIS) drops a segment's trailing dots and spaces.
+    "/admin./users",
+    "/admin%20/users",
+    "/keys.%20./list",
   ])("%s gets no grant for https://partner.example.net", async (path) => {
     expect(await grantOn(path)).toBeNull();
   });

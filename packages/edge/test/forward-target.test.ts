@@ -59,6 +59,9 @@ describe("forwardTarget: one canonical URL to decide on and to forward", () => {
     "/%c0%ae%c0%ae%c0%afsecret.txt",
     "/..%c0%afsecret.txt",
     "/%c0%ae%c0%ae/secret.txt",
+    // Windows drops a segment's trailing spaces and dots: `.. ` is `..`.
+    "/..%20/secret.txt",
+    "/%2e%2e%20%20/secret.txt",
   ])("refuses %s: a decoding upstream would leave the prefix", (path) => {
     const t = target(path);
     expect(isRefusal(t) && t.error).toBe("path_not_forwardable");
@@ -139,6 +142,8 @@ const PIECES = [
   "%c0%ae",
   "%c0%af",
   "%c0%ae%c0%ae",
+  "%20",
+  ". ",
   "%e2%84%aa",
   "%c4%b1",
   "%3b",

@@ -128,6 +128,26 @@ export function javaIgnoreCase(rawPath: string): string {
   return normalize(decodeAll(rawPath)).toUpperCase().toLowerCase();
 }
 
+/**
+ * Windows (Win32 path rules, IIS on NTFS): decoded, trailing spaces and dots of each segment
+ * dropped (`..%20` is `..`, `admin.` is `admin`), `\\` as `/`, normalised, lower-cased.
+ */
+export function windows(rawPath: string): string {
+  const segments = decodeAll(rawPath)
+    .replaceAll("\\", "/")
+    .split("/")
+    .map((segment) => {
+      let end = segment.length;
+      while (end > 0 && segment[end - 1] === " ") end--;
+      const trimmed = segment.slice(0, end);
+      if (trimmed !== "" && [...trimmed].every((c) => c === "."))
+        return trimmed.length <= 2 ? trimmed : ".";
+      while (end > 0 && (segment[end - 1] === "." || segment[end - 1] === " ")) end--;
+      return segment.slice(0, end);
+    });
+  return normalize(segments.join("/")).toLowerCase();
+}
+
 /** The upstream readings by name (Hono's is the real router, in hono-upstream.ts). */
 export const READINGS = {
   "python-http-server": pythonHttpServer,
@@ -136,6 +156,7 @@ export const READINGS = {
   "lenient-utf8": lenientUtf8,
   "semicolon-ends-path": semicolonEndsPath,
   "java-ignore-case": javaIgnoreCase,
+  windows,
 } as const;
 
 export type ReadingName = keyof typeof READINGS;

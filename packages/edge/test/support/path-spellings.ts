@@ -170,4 +170,6 @@ export const PREFIX_ESCAPES = [
   // Overlong UTF-8 for "../": no dot segment to a modern decoder, but one to a lenient one
   // (IIS before MS00-078); refused since red team pass 3.
   ["%c0%ae%c0%ae%c0%af", "refused"],
+  // Windows drops trailing spaces of a segment: `.. /` is `../` (red team pass 3).
+  ["..%20/", "refused"],
 ] as const;
