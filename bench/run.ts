@@ -8,6 +8,7 @@ import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { measureCompile } from "./compile.ts";
 import { decisionLogTable } from "./decision-log.ts";
+import { measureHostilePath } from "./hostile-path.ts";
 import { measureAll } from "./measure.ts";
 import { machine, machineLine, markdown, sizeTable, targetsTable } from "./report.ts";
 import { buildScenarios } from "./scenarios.ts";
@@ -79,7 +80,8 @@ print(
 const sz = sizes();
 print("Bundle sizes", sizeTable(sz));
 const compile = measureCompile();
-const targets = checkTargets(results, sz, compile);
+const hostile = await measureHostilePath();
+const targets = checkTargets(results, sz, compile, hostile);
 print("Targets", targetsTable(targets));
 console.log(`\n${scenarios.length} scenarios in ${seconds.toFixed(0)} s`);
 

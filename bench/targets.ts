@@ -28,10 +28,19 @@ export interface CompileFigure {
   runs: number;
 }
 
+/** The hostile-path measurement (bench/hostile-path.ts). */
+export interface HostilePathFigure {
+  hostileUs: number;
+  plainUs: number;
+  routes: number;
+  rounds: number;
+}
+
 export function checkTargets(
   r: Results,
   sizes: SizeEntry[],
   compile?: CompileFigure,
+  hostilePath?: HostilePathFigure,
 ): TargetCheck[] {
   const out: TargetCheck[] = [];
   const ratio = (s: string, a: Parameters<Results["avg"]>[1], b: Parameters<Results["avg"]>[1]) =>
@@ -117,6 +126,13 @@ export function checkTargets(
       target: "10 000 origins + 50 routes compile in under 100 ms",
       figure: `${compile.medianMs.toFixed(1)} ms median of ${compile.runs} (first: ${compile.firstMs.toFixed(1)} ms)`,
       met: compile.medianMs < 100,
+    });
+  }
+  if (hostilePath !== undefined) {
+    out.push({
+      target: `a hostile 2 KiB path against ${hostilePath.routes} routes under 2 ms (every reading matched)`,
+      figure: `${hostilePath.hostileUs.toFixed(0)} µs median of ${hostilePath.rounds} (a plain path: ${hostilePath.plainUs.toFixed(1)} µs, ${(hostilePath.hostileUs / hostilePath.plainUs).toFixed(0)}x)`,
+      met: hostilePath.hostileUs < 2000,
     });
   }
   out.push(workerdTarget());
