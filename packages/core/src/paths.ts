@@ -230,22 +230,31 @@ function isContinuation(byte: number): boolean {
 }
 
 /**
- * Windows' reading of segment ends (Win32 path rules, IIS on NTFS): trailing spaces and dots
- * are dropped (`/admin./x`, `/admin%20/x` are `/admin/x`); a segment of dots stays `.` or `..`.
- * `\\` separates too. Dot segments are left for {@link normalizeSegments}.
+ * `path` with the ends of its segments trimmed as a server may trim them:
+ * - Windows (Win32 path rules, IIS on NTFS): trailing spaces and dots dropped (`/admin./x`,
+ *   `/admin%20/x` are `/admin/x`); a segment of dots stays `.` or `..`;
+ * - Java's `String.trim()` (Spring's AntPathMatcher with `trimTokens`, its default before 4.3):
+ *   characters up to U+0020 dropped at both ends (`/%09admin/x`).
+ * `/` and `\\` separate segments (and come out as `/`); dot segments are left for
+ * {@link normalizeSegments}.
  */
-function windowsSegmentEnds(path: string): string {
+function segmentEndsTrimmed(path: string, java: boolean): string {
+  const trimmed = (code: number) => (java ? code <= SPACE : code === SPACE);
   let out = "";
   let start = 0;
   for (let i = 0; i <= path.length; i++) {
     if (i < path.length && !isSeparator(path.charCodeAt(i))) continue;
+    let from = start;
     let end = i;
-    while (end > start && path.charCodeAt(end - 1) === SPACE) end--;
-    let dots = start;
-    while (dots < end && path.charCodeAt(dots) === DOT) dots++;
-    if (dots === end) end = Math.min(end, start + (end - start > 2 ? 1 : 2));
-    else while (path.charCodeAt(end - 1) === DOT || path.charCodeAt(end - 1) === SPACE) end--;
-    out += path.slice(start, end) + (i < path.length ? "/" : "");
+    while (java && from < end && trimmed(path.charCodeAt(from))) from++;
+    while (end > from && trimmed(path.charCodeAt(end - 1))) end--;
+    if (!java) {
+      let dots = from;
+      while (dots < end && path.charCodeAt(dots) === DOT) dots++;
+      if (dots === end) end = end - from > 2 ? from + 1 : end;
+      else while (path.charCodeAt(end - 1) === DOT || trimmed(path.charCodeAt(end - 1))) end--;
+    }
+    out += path.slice(from, end) + (i < path.length ? "/" : "");
     start = i + 1;
   }
   return out;
@@ -266,13 +275,15 @@ const PATH_ENDS = "\0;?#";
  *   as IIS does), with a decoded NUL, `;`, `?` or `#` kept or ending the path (C strings;
  *   find-my-way's `useSemicolonDelimiter`: `/a;/b` is `/a`; a decoding proxy before a server
  *   that splits off the query);
- * - with `;params` stripped from each segment (Servlet containers: `/admin;x=1`), or trailing
- *   dots and spaces (Windows, IIS: `/admin./x`, `/admin%20/x`);
- * - each with a trailing slash dropped (Express without strict routing, `posixpath.normpath`),
- *   and with a format suffix dropped from the last dot or the first of the last segment
- *   (`/api/users.json`, `/api/users.a.b`: Rails, Spring MVC);
- * - each of these case-folded (upper- then lower-cased, as Java's `equalsIgnoreCase` compares:
- *   `\u212A` is `k`, `\u0131` is `i`, `\u017F` is `s`), unless `pathCase` says how the
+ * - with `;params` stripped from each segment (Servlet containers: `/admin;x=1`), trailing
+ *   dots and spaces dropped (Windows, IIS: `/admin./x`, `/admin%20/x`), or each segment trimmed
+ *   as Java's `trim()` does (Spring's `trimTokens`: `/%09admin/x`);
+ * - each with its trailing slashes dropped (Express without strict routing, Rails,
+ *   `posixpath.normpath`), then a format suffix dropped from the last dot or the first of the
+ *   last segment (`/api/users.json`, `/api/users.json/`, `/api/users.a.b`: Rails, Django REST
+ *   framework, Spring MVC);
+ * - each of these case-folded as Java's `equalsIgnoreCase` compares (`\u212A` is `k`, `\u0131`
+ *   and `\u0130` are `i`, `\u017F` is `s`), unless `pathCase` says how the
  *   server compares paths (`"insensitive"`: only the folded forms; `"sensitive"`: never).
  *
  * Returns `null` for a path longer than {@link MAX_ROUTED_PATH_LENGTH}: too long to interpret.
@@ -302,10 +313,12 @@ export function pathInterpretations(rawPath: string, pathCase: PathCase): string
       }
   // A decoded `\` separates segments on some servers (Windows), not on others (Python).
   // (Variants that cannot differ are skipped: no `\\`, no `;`.)
-  for (let i = 0, count = decoded.length; i < count; i++) {
-    const windows = windowsSegmentEnds(decoded[i]!);
-    if (decoded.indexOf(windows) < 0) decoded.push(windows);
-  }
+  for (let i = 0, count = decoded.length; i < count; i++)
+    for (const trimmed of [
+      segmentEndsTrimmed(decoded[i]!, false),
+      segmentEndsTrimmed(decoded[i]!, true),
+    ])
+      if (decoded.indexOf(trimmed) < 0) decoded.push(trimmed);
   for (const text of decoded) {
     const params = text.indexOf(";") >= 0;
     for (const backslash of text.indexOf("\\") >= 0 ? [true, false] : [true]) {
@@ -316,15 +329,19 @@ export function pathInterpretations(rawPath: string, pathCase: PathCase): string
   // Servers that drop a trailing slash, and frameworks that route a format suffix to the same
   // handler: `/api/users.json` is `/api/users` to them. The suffix starts at the last dot of
   // the last segment (Rails `(.:format)`) or at its first (Spring MVC's `/api/users.*`).
+  // Trailing slashes go first (Rails' normalize_path, then `(.:format)`: `/a.json/` is `/a`).
   for (let i = 0, readings = forms.length; i < readings; i++) {
     const form = forms[i]!;
-    if (form.length > 1 && form.endsWith("/")) add(form.slice(0, -1));
-    const segmentStart = form.lastIndexOf("/") + 1;
-    const lastDot = form.lastIndexOf(".");
+    let end = form.length;
+    while (end > 1 && form.charCodeAt(end - 1) === SLASH) end--;
+    const bare = form.slice(0, end);
+    add(bare);
+    const segmentStart = bare.lastIndexOf("/") + 1;
+    const lastDot = bare.lastIndexOf(".");
     if (lastDot > segmentStart) {
-      add(form.slice(0, lastDot));
-      const firstDot = form.indexOf(".", segmentStart + 1);
-      if (firstDot < lastDot) add(form.slice(0, firstDot));
+      add(bare.slice(0, lastDot));
+      const firstDot = bare.indexOf(".", segmentStart + 1);
+      if (firstDot < lastDot) add(bare.slice(0, firstDot));
     }
   }
   if (pathCase === "sensitive") return forms;
@@ -334,8 +351,9 @@ export function pathInterpretations(rawPath: string, pathCase: PathCase): string
   };
   for (const form of forms) {
     if (pathCase !== "insensitive") addFolded(form);
-    // Upper- then lower-cased: covers every character whose lower case alone is ASCII (K).
-    addFolded(form.toUpperCase().toLowerCase());
+    // Java's simple case mappings: upper- then lower-cased (ı, ſ and K fold to ASCII), and İ
+    // lower-cases to i (JavaScript's full mapping makes it "i\u0307").
+    addFolded(form.toUpperCase().split("\u0130").join("I").toLowerCase());
   }
   return folded;
 }
@@ -343,8 +361,8 @@ export function pathInterpretations(rawPath: string, pathCase: PathCase): string
 /**
  * Why forwarding `canonical` (a {@link canonicalPath} result) below an upstream path prefix is
  * unsafe, or `null` when it is safe: a server that decodes it once or twice (as bytes, or as
- * UTF-8 with overlong forms), strips `;params` or drops a segment's trailing dots and spaces
- * (Windows), must never see a dot segment (which would climb out of the prefix:
+ * UTF-8 with overlong forms), strips `;params`, drops a segment's trailing dots and spaces
+ * (Windows) or trims its ends (Java's `trim()`), must never see a dot segment (which would climb out of the prefix:
  * `/..%2fsecret`, `/..;/secret`, `/%252e%252e/secret`) or a NUL.
  */
 export function forwardingProblem(canonical: string): string | null {
@@ -353,14 +371,17 @@ export function forwardingProblem(canonical: string): string | null {
   let form = canonical;
   for (let pass = 0; pass < 3; pass++) {
     // Each decoded form also read as lenient UTF-8 (`%c0%ae%c0%ae%c0%af` is `../` to old IIS)
-    // and with Windows' segment ends (`..%20` is `..`).
+    // and with segment ends trimmed by Windows (`..%20` is `..`) or by Java's trim() (`%09..`).
     const utf8 = pass === 0 ? form : utf8Decoded(form);
-    for (const reading of [form, utf8, windowsSegmentEnds(form), windowsSegmentEnds(utf8)]) {
+    const readings = [form, utf8];
+    for (const text of [form, utf8])
+      readings.push(segmentEndsTrimmed(text, false), segmentEndsTrimmed(text, true));
+    for (const reading of readings) {
       if (reading.indexOf("\0") >= 0) return "the path encodes a NUL character";
       if (hasDotSegment(reading, false) || hasDotSegment(reading, true)) {
         return pass === 0
           ? "a segment of the path reads as '.' or '..' once ';params' are stripped"
-          : `the path holds an encoded '/', '\\' or '.' that reads as a '..' segment after ${pass === 1 ? "one" : "two"} round${pass === 1 ? "" : "s"} of percent-decoding (as bytes or as UTF-8, or with Windows' trailing dots and spaces dropped)`;
+          : `the path holds an encoded '/', '\\' or '.' that reads as a '..' segment after ${pass === 1 ? "one" : "two"} round${pass === 1 ? "" : "s"} of percent-decoding (as bytes or as UTF-8, or with its segments' ends trimmed as Windows or Java's trim() do)`;
       }
     }
     const next = percentDecode(form, "all");

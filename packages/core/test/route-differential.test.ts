@@ -116,9 +116,12 @@ function trailingSlashDropped(url: string): string | null {
   return routeOf(path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : path);
 }
 
-/** Rails' `(.:format)`: `/internal.json` is `/internal`. */
+/**
+ * Rails' `(.:format)` after `normalize_path` drops trailing slashes (and Django REST
+ * framework's `\.(?P<format>…)/?$`): `/internal.json` and `/internal.json/` are `/internal`.
+ */
 function formatSuffixDropped(url: string): string | null {
-  const path = new URL(url).pathname;
+  const path = new URL(url).pathname.replace(/(.)\/+$/, "$1");
   const dot = path.lastIndexOf(".");
   return routeOf(dot > path.lastIndexOf("/") + 1 ? path.slice(0, dot) : path);
 }
@@ -196,10 +199,30 @@ function findMyWay(
   };
 }
 
-/** Java's `equalsIgnoreCase` (and .NET's): each character compared upper- and lower-cased. */
+/**
+ * Java's `equalsIgnoreCase` (and Spring's case-insensitive matching): each character compared
+ * through Java's simple case mappings, under which `\u0130` (İ) lower-cases to `i` (JavaScript's
+ * full mapping makes it `i\u0307`).
+ */
 function javaIgnoreCase(url: string): string | null {
   const path = normpath(unquote(rawPath(url)));
-  return routeOf([...path].map((char) => char.toUpperCase().toLowerCase()).join(""));
+  return routeOf(
+    [...path].map((char) => (char === "\u0130" ? "i" : char.toUpperCase().toLowerCase())).join(""),
+  );
+}
+
+/** Spring's AntPathMatcher with `trimTokens` (the default before 4.3): Java's trim() per segment. */
+function springTrimTokens(url: string): string | null {
+  const segments = unquote(rawPath(url))
+    .split("/")
+    .map((segment) => {
+      let start = 0;
+      let end = segment.length;
+      while (start < end && segment.charCodeAt(start) <= 32) start++;
+      while (end > start && segment.charCodeAt(end - 1) <= 32) end--;
+      return segment.slice(start, end);
+    });
+  return routeOf(normpath(segments.join("/")));
 }
 
 /**
@@ -245,6 +268,7 @@ const SERVERS: Array<[string, Server]> = [
   ["Java equalsIgnoreCase", javaIgnoreCase],
   ["decoded, then ? or # ends the path", decodedThenDelimited],
   ["Windows (IIS): trailing dots and spaces dropped", windows],
+  ["Spring trimTokens: segments trimmed", springTrimTokens],
 ];
 
 const PIECES = [
@@ -287,6 +311,11 @@ const PIECES = [
   "%23",
   ";/",
   "admin.",
+  "adm%C4%B0n",
+  "%C4%B0nternal",
+  ".json/",
+  "%09",
+  "%0D",
   "admin%20",
   "%20",
   ". ",
@@ -323,7 +352,7 @@ function morePermissive(given: Headers, allowed: Record<string, string>): string
 const cors = createCors(POLICY, { publicSuffixes });
 
 describe("routes: no spelling of a path gets more than the route its server serves (H1)", () => {
-  it("random spellings × seventeen server models", async () => {
+  it("random spellings × eighteen server models", async () => {
     await fc.assert(
       fc.asyncProperty(requestArb, async ({ path, origin, preflight, method }) => {
         const headers: Record<string, string> = { origin };
@@ -411,6 +440,15 @@ describe("red team pass 3: Unicode case folding and a ; that ends the path", () 
     "/admin./users",
     "/admin%20/users",
     "/keys.%20./list",
+    // Red team pass 4: Java lower-cases İ to i; Rails drops the slash, then the format.
+    "/adm%C4%B0n/users",
+    "/%C4%B0nternal",
+    "/internal.json/",
+    "/internal.json//",
+    // Spring's trimTokens trims every segment (Java's trim(): anything up to a space).
+    "/admin%09/x",
+    "/%20admin/x",
+    "/internal%0A",
   ])("%s gets no grant for https://partner.example.net", async (path) => {
     expect(await grantOn(path)).toBeNull();
   });

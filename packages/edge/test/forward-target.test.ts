@@ -62,6 +62,9 @@ describe("forwardTarget: one canonical URL to decide on and to forward", () => {
     // Windows drops a segment's trailing spaces and dots: `.. ` is `..`.
     "/..%20/secret.txt",
     "/%2e%2e%20%20/secret.txt",
+    // Java's trim() per segment (Spring's trimTokens): `%09..` is `..` (red team pass 4).
+    "/%09../secret.txt",
+    "/..%0d/secret.txt",
   ])("refuses %s: a decoding upstream would leave the prefix", (path) => {
     const t = target(path);
     expect(isRefusal(t) && t.error).toBe("path_not_forwardable");
@@ -143,6 +146,7 @@ const PIECES = [
   "%c0%af",
   "%c0%ae%c0%ae",
   "%20",
+  "%09",
   ". ",
   "%e2%84%aa",
   "%c4%b1",

@@ -123,9 +123,25 @@ export function semicolonEndsPath(rawPath: string): string {
   return normalize(decodeAll(semicolon < 0 ? rawPath : rawPath.slice(0, semicolon)));
 }
 
-/** Java's `equalsIgnoreCase`: decoded as UTF-8, compared upper- then lower-cased (K is k). */
+/** Java's `equalsIgnoreCase`: decoded as UTF-8, Java's simple case mappings (K is k, İ is i). */
 export function javaIgnoreCase(rawPath: string): string {
-  return normalize(decodeAll(rawPath)).toUpperCase().toLowerCase();
+  return [...normalize(decodeAll(rawPath))]
+    .map((char) => (char === "\u0130" ? "i" : char.toUpperCase().toLowerCase()))
+    .join("");
+}
+
+/** Spring's AntPathMatcher with `trimTokens`: decoded, Java's trim() per segment, normalised. */
+export function springTrimTokens(rawPath: string): string {
+  const segments = decodeAll(rawPath)
+    .split("/")
+    .map((segment) => {
+      let start = 0;
+      let end = segment.length;
+      while (start < end && segment.charCodeAt(start) <= 32) start++;
+      while (end > start && segment.charCodeAt(end - 1) <= 32) end--;
+      return segment.slice(start, end);
+    });
+  return normalize(segments.join("/"));
 }
 
 /**
@@ -157,6 +173,7 @@ export const READINGS = {
   "semicolon-ends-path": semicolonEndsPath,
   "java-ignore-case": javaIgnoreCase,
   windows,
+  "spring-trim-tokens": springTrimTokens,
 } as const;
 
 export type ReadingName = keyof typeof READINGS;

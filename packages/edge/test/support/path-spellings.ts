@@ -172,4 +172,6 @@ export const PREFIX_ESCAPES = [
   ["%c0%ae%c0%ae%c0%af", "refused"],
   // Windows drops trailing spaces of a segment: `.. /` is `../` (red team pass 3).
   ["..%20/", "refused"],
+  // Java's trim() per segment: `%09../` is `../` (red team pass 4).
+  ["%09../", "refused"],
 ] as const;
