@@ -4,6 +4,11 @@
 //
 //   node --expose-gc --import tsx bench/ab.ts [--rounds N] [--min-ms MS] [--filter REGEX] DIR...
 //   (each DIR holds a copy of packages/core/src; "current" means packages/core/src itself)
+//
+// Position matters: the copy loaded second runs 10–25 % slower than the first on preflights
+// (V8's inline caches in shared built-ins see two copies' shapes), and "current" differs from
+// a copy outside the repository. Compare copies taken the same way (both `git archive`d to a
+// directory), each in the same position across two runs (A B, then B A).
 
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
