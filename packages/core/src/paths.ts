@@ -311,14 +311,15 @@ export function pathInterpretations(rawPath: string, pathCase: PathCase): string
         const cut = text.slice(0, at);
         if (at >= 0 && decoded.indexOf(cut) < 0) decoded.push(cut);
       }
-  // A decoded `\` separates segments on some servers (Windows), not on others (Python).
-  // (Variants that cannot differ are skipped: no `\\`, no `;`.)
+  // Each also with its segments' ends trimmed (Windows, Java's trim()).
   for (let i = 0, count = decoded.length; i < count; i++)
     for (const trimmed of [
       segmentEndsTrimmed(decoded[i]!, false),
       segmentEndsTrimmed(decoded[i]!, true),
     ])
       if (decoded.indexOf(trimmed) < 0) decoded.push(trimmed);
+  // A decoded `\` separates segments on some servers (Windows), not on others (Python).
+  // (Variants that cannot differ are skipped: no `\\`, no `;`.)
   for (const text of decoded) {
     const params = text.indexOf(";") >= 0;
     for (const backslash of text.indexOf("\\") >= 0 ? [true, false] : [true]) {
@@ -362,8 +363,8 @@ export function pathInterpretations(rawPath: string, pathCase: PathCase): string
  * Why forwarding `canonical` (a {@link canonicalPath} result) below an upstream path prefix is
  * unsafe, or `null` when it is safe: a server that decodes it once or twice (as bytes, or as
  * UTF-8 with overlong forms), strips `;params`, drops a segment's trailing dots and spaces
- * (Windows) or trims its ends (Java's `trim()`), must never see a dot segment (which would climb out of the prefix:
- * `/..%2fsecret`, `/..;/secret`, `/%252e%252e/secret`) or a NUL.
+ * (Windows) or trims its ends (Java's `trim()`) must never see a dot segment, which would
+ * climb out of the prefix (`/..%2fsecret`, `/..;/secret`, `/%252e%252e/secret`), or a NUL.
  */
 export function forwardingProblem(canonical: string): string | null {
   if (canonical.length > MAX_PATH_LENGTH)
