@@ -19,6 +19,7 @@ import fc from "fast-check";
 import FindMyWay from "find-my-way";
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
+import { springTrimTokens as trimmedByJava } from "../../edge/test/support/path-readings.ts";
 import { type CorsPolicy, createCors } from "../src/index.ts";
 
 const APP = "https://app.example.com";
@@ -213,16 +214,7 @@ function javaIgnoreCase(url: string): string | null {
 
 /** Spring's AntPathMatcher with `trimTokens` (the default before 4.3): Java's trim() per segment. */
 function springTrimTokens(url: string): string | null {
-  const segments = unquote(rawPath(url))
-    .split("/")
-    .map((segment) => {
-      let start = 0;
-      let end = segment.length;
-      while (start < end && segment.charCodeAt(start) <= 32) start++;
-      while (end > start && segment.charCodeAt(end - 1) <= 32) end--;
-      return segment.slice(start, end);
-    });
-  return routeOf(normpath(segments.join("/")));
+  return routeOf(trimmedByJava(rawPath(url)));
 }
 
 /**
