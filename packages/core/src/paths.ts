@@ -42,8 +42,6 @@ function hexValue(code: number): number {
 
 /** RFC 3986 §2.3 unreserved characters. */
 const UNRESERVED = "-._~";
-/** RFC 3986 §2.2 reserved characters, which `decodeURI` (Hono's router) leaves encoded. */
-const DECODE_URI_RESERVED = ";/?:@&=+$,#";
 
 function isAlphanumeric(code: number): boolean {
   const lower = code | 32;
@@ -73,7 +71,7 @@ export function rawPathOf(url: string): string {
 }
 
 /** Which percent-encodings a decoding pass turns back into characters. */
-type DecodeSet = "unreserved" | "decode-uri" | "all";
+type DecodeSet = "unreserved" | "all";
 
 /**
  * One percent-decoding pass. `unreserved` also upper-cases the hex of what it keeps encoded
@@ -99,11 +97,7 @@ function percentDecode(path: string, set: DecodeSet): string {
     if (high < 0 || low < 0) continue;
     const code = high * 16 + low;
     const char = String.fromCharCode(code);
-    const decode =
-      set === "all" ||
-      (set === "unreserved"
-        ? isAlphanumeric(code) || UNRESERVED.includes(char)
-        : code >= 128 || !DECODE_URI_RESERVED.includes(char));
+    const decode = set === "all" || isAlphanumeric(code) || UNRESERVED.includes(char);
     out += path.slice(from, i) + (decode ? char : path.slice(i, i + 3).toUpperCase());
     i += 2;
     from = i + 1;
@@ -186,17 +180,19 @@ export function canonicalPath(rawPath: string): string {
 export type PathCase = "sensitive" | "insensitive" | undefined;
 
 /**
- * Does `rawPath` read the same to every server model? True when it is ASCII with no `%`, `\\`,
- * `;`, `.`, `//`, no trailing slash and no upper-case letter unless the server is known to
- * compare paths case-sensitively: then {@link pathInterpretations} is `[rawPath]`. A character
- * beyond ASCII (a platform's decoded path) is never plain: `\u212A` (Kelvin) lower-cases to `k`.
+ * Does `rawPath` read the same to every server model? True when it is printable ASCII with no
+ * space, `%`, `\\`, `;`, `.`, `//`, no trailing slash and no upper-case letter unless the server
+ * is known to compare paths case-sensitively: then {@link pathInterpretations} is `[rawPath]`.
+ * A platform's decoded path is never plain when it holds a space or a control character (a
+ * segment trimmed: `/admin /x`) or a character beyond ASCII (`\u212A`, Kelvin, folds to `k`).
  */
 export function isPlainPath(rawPath: string, pathCase: PathCase): boolean {
   if (rawPath.charCodeAt(0) !== SLASH) return false;
   if (rawPath.length > 1 && rawPath.endsWith("/")) return false;
   for (let i = 1; i < rawPath.length; i++) {
     const c = rawPath.charCodeAt(i);
-    if (c === PERCENT || c === BACKSLASH || c === SEMICOLON || c === DOT || c > 127) return false;
+    if (c === PERCENT || c === BACKSLASH || c === SEMICOLON || c === DOT) return false;
+    if (c <= SPACE || c >= 127) return false; // a platform's decoded path: trims, folds
     if (c === SLASH && rawPath.charCodeAt(i - 1) === SLASH) return false;
     if (pathCase !== "sensitive" && c >= 65 && c <= 90) return false;
   }
@@ -233,8 +229,9 @@ function isContinuation(byte: number): boolean {
  * `path` with the ends of its segments trimmed as a server may trim them:
  * - Windows (Win32 path rules, IIS on NTFS): trailing spaces and dots dropped (`/admin./x`,
  *   `/admin%20/x` are `/admin/x`); a segment of dots stays `.` or `..`;
- * - Java's `String.trim()` (Spring's AntPathMatcher with `trimTokens`, its default before 4.3):
- *   characters up to U+0020 dropped at both ends (`/%09admin/x`).
+ * - Java's `String.trim()` (Spring's AntPathMatcher with `trimTokens`, its default before 4.3),
+ *   after `;params` are stripped (Tomcat strips them first): characters up to U+0020 dropped at
+ *   both ends (`/%09admin/x`, `/admin%20;x/y`).
  * `/` and `\\` separate segments (and come out as `/`); dot segments are left for
  * {@link normalizeSegments}.
  */
@@ -246,6 +243,8 @@ function segmentEndsTrimmed(path: string, java: boolean): string {
     if (i < path.length && !isSeparator(path.charCodeAt(i))) continue;
     let from = start;
     let end = i;
+    const params = java ? path.indexOf(";", from) : -1;
+    if (params >= 0 && params < end) end = params;
     while (java && from < end && trimmed(path.charCodeAt(from))) from++;
     while (end > from && trimmed(path.charCodeAt(end - 1))) end--;
     if (!java) {
@@ -267,9 +266,12 @@ const PATH_ENDS = "\0;?#";
  * The paths that the servers edge-cors may sit in front of could route `rawPath` to, as
  * distinct strings. The models:
  * - the bytes as they came (routers on the raw path);
- * - WHATWG URL parsing (dot segments, `%2e`, `\\`; what fetch() and most runtimes forward);
- * - `decodeURI` (Hono's router: everything decoded but reserved characters);
+ * - (WHATWG URL parsing, what fetch() and most runtimes forward, and `decodeURI`, Hono's
+ *   router, read nothing the canonical and decoded readings do not: a route pattern holds no
+ *   `//` and no escapes. The differential test runs the real routers to keep this true.)
  * - the canonical path (see {@link canonicalPath}; what the edge layer forwards);
+ * - for a path starting with `//` (or `/\\`), the path after its first segment, as a Node app
+ *   that parses `req.url` with `new URL(req.url, base)` reads it (a scheme-relative URL);
  * - decode everything once, or twice, byte by byte or as UTF-8, then normalise (servers and
  *   proxy chains that percent-decode before routing: `%2F` becomes a separator; `%uNNNN` too,
  *   as IIS does), with a decoded NUL, `;`, `?` or `#` kept or ending the path (C strings;
@@ -291,41 +293,51 @@ const PATH_ENDS = "\0;?#";
 export function pathInterpretations(rawPath: string, pathCase: PathCase): string[] | null {
   if (rawPath.length > MAX_ROUTED_PATH_LENGTH) return null;
   const forms: string[] = [];
-  const add = (form: string) => {
-    if (forms.indexOf(form) < 0) forms.push(form);
-  };
   const canonical = canonicalPath(rawPath);
-  add(rawPath);
-  add(normalizeSegments(rawPath, false, false));
-  add(percentDecode(rawPath, "decode-uri"));
-  add(canonical);
-  add(normalizeSegments(canonical, true, true));
-  // Decoded paths: once or twice, bytes or UTF-8, kept whole or ending at a decoded delimiter.
-  const decodedOnce = percentDecode(rawPath, "all");
-  const decodedTwice = percentDecode(decodedOnce, "all");
+  addNew(forms, rawPath);
+  addNew(forms, canonical);
+  addNew(forms, normalizeSegments(canonical, true, true));
+  // `new URL(req.url, base)` in a Node app: `//internal/admin/x` is host `internal`, path `/admin/x`.
+  // (WHATWG skips every further slash before the host: `///a/b` is host `a`, path `/b`.)
+  if (isSeparator(rawPath.charCodeAt(0)) && isSeparator(rawPath.charCodeAt(1))) {
+    let hostEnd = 2;
+    while (isSeparator(rawPath.charCodeAt(hostEnd))) hostEnd++;
+    while (hostEnd < rawPath.length && !isSeparator(rawPath.charCodeAt(hostEnd))) hostEnd++;
+    addNew(forms, canonicalPath(hostEnd < rawPath.length ? rawPath.slice(hostEnd) : "/"));
+  }
+  // Decoded paths: once or twice, bytes or UTF-8, kept whole or ending at a decoded delimiter;
+  // from the path as sent and, when it has `;params`, from the path without them (Tomcat
+  // strips them before it decodes: `/%20;%2f/x` is `/%20/x`, then `/ /x`).
   const decoded: string[] = [];
-  for (const bytes of [decodedOnce, decodedTwice])
-    for (const text of [bytes, utf8Decoded(bytes)])
-      for (let end = -1; end < PATH_ENDS.length; end++) {
-        const at = end < 0 ? text.length : text.indexOf(PATH_ENDS[end]!);
-        const cut = text.slice(0, at);
-        if (at >= 0 && decoded.indexOf(cut) < 0) decoded.push(cut);
-      }
-  // Each also with its segments' ends trimmed (Windows, Java's trim()).
-  for (let i = 0, count = decoded.length; i < count; i++)
-    for (const trimmed of [
-      segmentEndsTrimmed(decoded[i]!, false),
-      segmentEndsTrimmed(decoded[i]!, true),
-    ])
-      if (decoded.indexOf(trimmed) < 0) decoded.push(trimmed);
-  // A decoded `\` separates segments on some servers (Windows), not on others (Python).
-  // (Variants that cannot differ are skipped: no `\\`, no `;`.)
-  for (const text of decoded) {
-    const params = text.indexOf(";") >= 0;
-    for (const backslash of text.indexOf("\\") >= 0 ? [true, false] : [true]) {
-      add(normalizeSegments(text, true, false, backslash));
-      if (params) add(normalizeSegments(text, true, true, backslash));
+  const texts: string[] = [];
+  const sources = [rawPath];
+  if (rawPath.indexOf(";") >= 0) sources.push(normalizeSegments(canonical, false, true));
+  for (let i = 0; i < sources.length; i++) {
+    const once = percentDecode(sources[i]!, "all");
+    const twice = percentDecode(once, "all");
+    texts.push(once, utf8Decoded(once), twice, utf8Decoded(twice));
+  }
+  for (let i = 0; i < texts.length; i++)
+    for (let end = -1; end < PATH_ENDS.length; end++) {
+      const at = end < 0 ? texts[i]!.length : texts[i]!.indexOf(PATH_ENDS[end]!);
+      if (at >= 0) addNew(decoded, texts[i]!.slice(0, at));
     }
+  // Each also with its segments' ends trimmed (Windows, Java's trim()).
+  for (let i = 0, count = decoded.length; i < count; i++) {
+    addNew(decoded, segmentEndsTrimmed(decoded[i]!, false));
+    addNew(decoded, segmentEndsTrimmed(decoded[i]!, true));
+  }
+  // A decoded `\` separates segments on some servers (Windows), not on others (Python);
+  // `;params` are stripped by some (Servlet containers). Variants that cannot differ (no `\`,
+  // no `;`) are skipped.
+  for (let i = 0; i < decoded.length; i++) {
+    const text = decoded[i]!;
+    const params = text.indexOf(";") >= 0;
+    const backslash = text.indexOf("\\") >= 0;
+    addNew(forms, normalizeSegments(text, true, false));
+    if (backslash) addNew(forms, normalizeSegments(text, true, false, false));
+    if (params) addNew(forms, normalizeSegments(text, true, true));
+    if (params && backslash) addNew(forms, normalizeSegments(text, true, true, false));
   }
   // Servers that drop a trailing slash, and frameworks that route a format suffix to the same
   // handler: `/api/users.json` is `/api/users` to them. The suffix starts at the last dot of
@@ -336,27 +348,29 @@ export function pathInterpretations(rawPath: string, pathCase: PathCase): string
     let end = form.length;
     while (end > 1 && form.charCodeAt(end - 1) === SLASH) end--;
     const bare = form.slice(0, end);
-    add(bare);
+    addNew(forms, bare);
     const segmentStart = bare.lastIndexOf("/") + 1;
     const lastDot = bare.lastIndexOf(".");
     if (lastDot > segmentStart) {
-      add(bare.slice(0, lastDot));
+      addNew(forms, bare.slice(0, lastDot));
       const firstDot = bare.indexOf(".", segmentStart + 1);
-      if (firstDot < lastDot) add(bare.slice(0, firstDot));
+      if (firstDot < lastDot) addNew(forms, bare.slice(0, firstDot));
     }
   }
   if (pathCase === "sensitive") return forms;
   const folded: string[] = [];
-  const addFolded = (form: string) => {
-    if (folded.indexOf(form) < 0) folded.push(form);
-  };
-  for (const form of forms) {
-    if (pathCase !== "insensitive") addFolded(form);
+  for (let i = 0; i < forms.length; i++) {
+    if (pathCase !== "insensitive") addNew(folded, forms[i]!);
     // Java's simple case mappings: upper- then lower-cased (ı, ſ and K fold to ASCII), and İ
     // lower-cases to i (JavaScript's full mapping makes it "i\u0307").
-    addFolded(form.toUpperCase().split("\u0130").join("I").toLowerCase());
+    addNew(folded, forms[i]!.toUpperCase().split("\u0130").join("I").toLowerCase());
   }
   return folded;
+}
+
+/** Push `item` unless `list` holds it already. */
+function addNew(list: string[], item: string): void {
+  if (list.indexOf(item) < 0) list.push(item);
 }
 
 /**

@@ -233,6 +233,31 @@ function windows(url: string): string | null {
   return routeOf(normpath(segments.join("/")).toLowerCase());
 }
 
+/**
+ * Tomcat, then Spring's AntPathMatcher with `trimTokens`: `;params` stripped from the raw
+ * segments, decoded, then each segment trimmed (`/;/admin%20;/x` is `/admin/x`).
+ */
+function tomcatThenTrim(url: string): string | null {
+  const stripped = rawPath(url)
+    .split("/")
+    .map((segment) => segment.split(";")[0]!)
+    .join("/");
+  return routeOf(trimmedByJava(stripped));
+}
+
+/**
+ * A Node app that parses `req.url` with `new URL(req.url, base)`: a path starting with `//`
+ * (or `/\\`) is scheme-relative, so `//internal/admin/x` has the host `internal` and the path
+ * `/admin/x`.
+ */
+function nodeUrlWithBase(url: string): string | null | undefined {
+  try {
+    return routeOf(new URL(rawPath(url), "http://base.invalid").pathname);
+  } catch {
+    return undefined;
+  }
+}
+
 /** A decoding proxy before a server that ends the path at `?` or `#` (`%3F` → `?`). */
 function decodedThenDelimited(url: string): string | null {
   const decoded = unquote(rawPath(url));
@@ -261,6 +286,8 @@ const SERVERS: Array<[string, Server]> = [
   ["decoded, then ? or # ends the path", decodedThenDelimited],
   ["Windows (IIS): trailing dots and spaces dropped", windows],
   ["Spring trimTokens: segments trimmed", springTrimTokens],
+  ["Tomcat, then Spring trimTokens", tomcatThenTrim],
+  ["Node: new URL(req.url, base)", nodeUrlWithBase],
 ];
 
 const PIECES = [
@@ -306,6 +333,9 @@ const PIECES = [
   "adm%C4%B0n",
   "%C4%B0nternal",
   ".json/",
+  "/admin",
+  "/internal",
+  "%20;",
   "%09",
   "%0D",
   "admin%20",
@@ -344,7 +374,7 @@ function morePermissive(given: Headers, allowed: Record<string, string>): string
 const cors = createCors(POLICY, { publicSuffixes });
 
 describe("routes: no spelling of a path gets more than the route its server serves (H1)", () => {
-  it("random spellings × eighteen server models", async () => {
+  it("random spellings × twenty server models", async () => {
     await fc.assert(
       fc.asyncProperty(requestArb, async ({ path, origin, preflight, method }) => {
         const headers: Record<string, string> = { origin };
@@ -441,6 +471,11 @@ describe("red team pass 3: Unicode case folding and a ; that ends the path", () 
     "/admin%09/x",
     "/%20admin/x",
     "/internal%0A",
+    // Red team pass 5: ;params stripped before the trim; a scheme-relative req.url.
+    "/;/admin%20;/z",
+    "/;x/internal%09;",
+    "//internal/admin/x",
+    "/\\internal/admin/x",
   ])("%s gets no grant for https://partner.example.net", async (path) => {
     expect(await grantOn(path)).toBeNull();
   });
@@ -449,5 +484,8 @@ describe("red team pass 3: Unicode case folding and a ; that ends the path", () 
     expect(await grantOn("/x", { path: "/\u212Aeys/list" })).toBeNull();
     expect(await grantOn("/x", { path: "/keys/list" })).toBeNull();
     expect(await grantOn("/x", { path: "/caf\u00e9" })).toBe(PARTNER);
+    // API Gateway HTTP APIs hand over the path decoded: `/admin%20/x` arrives as `/admin /x`.
+    for (const path of ["/admin /x", "/admin\t/x", "/internal ", "/\tadmin/x", "/internal\u000b"])
+      expect(await grantOn("/x", { path }), JSON.stringify(path)).toBeNull();
   });
 });

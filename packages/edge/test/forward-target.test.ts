@@ -65,6 +65,9 @@ describe("forwardTarget: one canonical URL to decide on and to forward", () => {
     // Java's trim() per segment (Spring's trimTokens): `%09..` is `..` (red team pass 4).
     "/%09../secret.txt",
     "/..%0d/secret.txt",
+    // Tomcat strips ;params, then Spring trims: `..%20;x` is `..` (red team pass 5).
+    "/p/..%20;/secret.txt",
+    "/p/..%20;x/secret.txt",
   ])("refuses %s: a decoding upstream would leave the prefix", (path) => {
     const t = target(path);
     expect(isRefusal(t) && t.error).toBe("path_not_forwardable");
