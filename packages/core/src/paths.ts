@@ -181,7 +181,7 @@ export type PathCase = "sensitive" | "insensitive" | undefined;
 
 /**
  * Does `rawPath` read the same to every server model? True when it is printable ASCII with no
- * space, `%`, `\\`, `;`, `.`, `//`, no trailing slash and no upper-case letter unless the server
+ * space, `%`, `\\`, `;`, `.`, `?`, `#`, `//`, no trailing slash and no upper-case letter unless the server
  * is known to compare paths case-sensitively: then {@link pathInterpretations} is `[rawPath]`.
  * A platform's decoded path is never plain when it holds a space or a control character (a
  * segment trimmed: `/admin /x`) or a character beyond ASCII (`\u212A`, Kelvin, folds to `k`).
@@ -192,6 +192,7 @@ export function isPlainPath(rawPath: string, pathCase: PathCase): boolean {
   for (let i = 1; i < rawPath.length; i++) {
     const c = rawPath.charCodeAt(i);
     if (c === PERCENT || c === BACKSLASH || c === SEMICOLON || c === DOT) return false;
+    if (c === QUESTION || c === HASH) return false; // a decoded platform path: where it ends
     if (c <= SPACE || c >= 127) return false; // a platform's decoded path: trims, folds
     if (c === SLASH && rawPath.charCodeAt(i - 1) === SLASH) return false;
     if (pathCase !== "sensitive" && c >= 65 && c <= 90) return false;

@@ -21,6 +21,9 @@ import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
 import { springTrimTokens as trimmedByJava } from "../../edge/test/support/path-readings.ts";
 import { type CorsPolicy, createCors } from "../src/index.ts";
+import { newSink } from "../src/issues.ts";
+import type { PathCase } from "../src/paths.ts";
+import { compilePathPattern, patternsFold, routeByReadings, selectRoute } from "../src/routes.ts";
 
 const APP = "https://app.example.com";
 const PARTNER = "https://partner.example.net";
@@ -488,4 +491,46 @@ describe("red team pass 3: Unicode case folding and a ; that ends the path", () 
     for (const path of ["/admin /x", "/admin\t/x", "/internal ", "/\tadmin/x", "/internal\u000b"])
       expect(await grantOn("/x", { path }), JSON.stringify(path)).toBeNull();
   });
+});
+
+/**
+ * Red team pass 6: the fast path (a plain path is its only reading) took a decoded platform
+ * path holding `?` for plain, so `/internal?x` skipped the reading that ends it at `?`. The
+ * class: the fast path must give the slow path's answer for every path it accepts.
+ */
+describe("the fast path for plain paths answers as every reading does", () => {
+  const PLATFORM_PIECES = [...PIECES, "?", "#", " ", "\t", "\u212A", "é", ":", "@", "!", "$"];
+  const platformPath = fc
+    .array(fc.constantFrom(...PLATFORM_PIECES), { minLength: 1, maxLength: 8 })
+    .map((pieces) => `/${pieces.join("")}`);
+  const patternSets: Array<[string, string[], PathCase]> = [
+    ["lower-case patterns", ["/admin/*", "/internal", "/keys/*"], undefined],
+    ["upper-case patterns, pathCase sensitive", ["/Admin/*", "/Internal"], "sensitive"],
+    ["pathCase insensitive", ["/admin/*", "/internal"], "insensitive"],
+  ];
+  it.each(patternSets)("%s", (_name, paths, pathCase) => {
+    const sink = newSink();
+    const patterns = paths.map((path) => compilePathPattern(path, "p", pathCase, sink)!);
+    const fold = patternsFold(patterns, pathCase);
+    fc.assert(
+      fc.property(platformPath, (path) => {
+        expect(selectRoute(patterns, path, pathCase, fold), path).toBe(
+          routeByReadings(patterns, path, pathCase, fold),
+        );
+      }),
+      { numRuns: process.env.CI ? 20_000 : 3_000 },
+    );
+  });
+
+  it.each(["/internal?x", "/internal#x", "/admin?/x", "/admin#/x"])(
+    "the platform path %s gets no grant for https://partner.example.net",
+    async (path) => {
+      const response = await cors.handle(
+        new Request(`${BASE}/x`, { headers: { origin: PARTNER } }),
+        () => new Response("secret"),
+        { path },
+      );
+      expect(response.headers.get("access-control-allow-origin")).toBeNull();
+    },
+  );
 });
