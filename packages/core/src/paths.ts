@@ -192,8 +192,8 @@ export function isPlainPath(rawPath: string, pathCase: PathCase): boolean {
   for (let i = 1; i < rawPath.length; i++) {
     const c = rawPath.charCodeAt(i);
     if (c === PERCENT || c === BACKSLASH || c === SEMICOLON || c === DOT) return false;
-    if (c === QUESTION || c === HASH) return false; // a decoded platform path: where it ends
-    if (c <= SPACE || c >= 127) return false; // a platform's decoded path: trims, folds
+    // A platform's decoded path: where it ends (`?`, `#`), what is trimmed or folded.
+    if (c === QUESTION || c === HASH || c <= SPACE || c >= 127) return false;
     if (c === SLASH && rawPath.charCodeAt(i - 1) === SLASH) return false;
     if (pathCase !== "sensitive" && c >= 65 && c <= 90) return false;
   }
